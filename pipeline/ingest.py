@@ -1,0 +1,432 @@
+"""Ingest: turn a notice file (text, HTML, markdown or PDF) into clean text and metadata.
+
+Input: a path (``str`` or ``Path``) or raw ``bytes``. Output: :class:`pipeline.model.Notice`,
+whose ``text`` holds one paragraph per line with lines broken mid-sentence rejoined, stray
+spaces between CJK characters removed, markup and site chrome dropped, and a download-site
+trailer cut off (``truncated`` set).
+
+The format is detected from the content, never the file extension (a scraped page saved as
+``.txt`` is HTML). Encodings: UTF-8 with or without BOM first, then whatever
+charset-normalizer finds (GB18030/GBK in practice).
+
+Errors: :class:`~pipeline.errors.EmptyInputError`, :class:`~pipeline.errors.BinaryInputError`,
+:class:`~pipeline.errors.EncodingError`, :class:`~pipeline.errors.NoTextLayerError`, each
+naming the file and the reason.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+from collections import Counter
+from pathlib import Path
+
+from .errors import BinaryInputError, EmptyInputError, EncodingError, InputError, NoTextLayerError
+from .model import Notice
+
+NOTICE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".text", ""}
+"""File endings picked up when a folder is ingested (content still decides the format)."""
+
+CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’《》〔〕【】…—·"
+_SPACE_CJK = re.compile(rf"(?<=[{CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{CJK}])")
+_HTML_HINT = re.compile(r"<(p|div|span|br|td|tr|table|html|body|strong|h[1-6])\b[^>]*>", re.I)
+_BLOCK_TAGS = re.compile(r"<\s*(br|/p|p|/div|div|/tr|/li|/h[1-6]|/td|/table)\b[^>]*>", re.I)
+_BREAK = "\ue000"
+
+# Site chrome after the notice on scraped pages: everything from such a line on is dropped.
+_RELATED_BLOCK = re.compile(r"^(更多推荐|相关推荐|相关文章|相关阅读|相关链接|推荐阅读|上一篇|下一篇)[:：]?")
+# Download-site trailers of truncated documents (book118, doc88, docin ...).
+_DOWNLOAD_TRAILER = re.compile(
+    r"(以上内容仅为本文档的试下载部分|如要下载或阅读全文|原创力文档|道客巴巴|豆丁网|下载后可阅读全文|book118\.com)")
+_TERMINAL = "。；：！？”」』）)…"
+_MARKER_START = re.compile(
+    r"^(第[一二三四五六七八九十百零〇两\d]+[章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|附件)")
+_DATE_LINE = re.compile(r"^\s*(\d{4}|[一二三四五六七八九〇零○]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日\s*$")
+_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*号")
+_TITLE_WORDS = re.compile(r"(通知|意见|办法|规定|方案|条例|细则|决定|公告|规则|要求|法|函|批复|规划|措施|指引|指南)(（[^）]*）)?$")
+
+
+def ingest(source: str | Path | bytes, name: str | None = None) -> Notice:
+    """Read one notice file and return a :class:`Notice`.
+
+    Args:
+        source: a path, or the raw bytes of a notice (then ``name`` names it).
+        name: the notice name (``doc`` key); default: the file name without extension.
+
+    Raises:
+        InputError subclasses naming the file and the reason (empty, binary, undecodable,
+        PDF without a text layer).
+    """
+    if isinstance(source, bytes):
+        data, path = source, Path(name or "notice")
+    else:
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise InputError(path, f"cannot read file ({e.strerror or e})") from e
+    name = name or path.stem
+    if not data.strip():
+        raise EmptyInputError(path, "empty file")
+    warnings: list[str] = []
+    if data.startswith(b"%PDF"):
+        fmt, raw = "pdf", _pdf_text(data, path)
+    else:
+        text = decode(data, path)
+        fmt = detect_format(text)
+        raw = {"html": html_to_text, "markdown": markdown_to_text}.get(fmt, lambda s: s)(text)
+    raw, truncated = _cut_trailers(raw)
+    text = clean_text(raw, hard_wrapped=None)
+    if not text.strip():
+        raise EmptyInputError(path, f"no text left after removing {fmt} markup")
+    if truncated:
+        warnings.append("truncated: the file ends in a download-site notice; the rest is missing")
+    elif _ends_mid_sentence(text):
+        truncated = True
+        warnings.append("truncated: the text ends mid-sentence")
+    meta = extract_metadata(text)
+    return Notice(
+        name=name, source=str(path), format=fmt, text=text,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        truncated=truncated, warnings=tuple(warnings), **meta,
+    )
+
+
+def decode(data: bytes, path: Path | None = None) -> str:
+    """Decode bytes as UTF-8 (BOM stripped), else as charset-normalizer's best guess.
+
+    Raises:
+        BinaryInputError: NUL bytes or control characters: not a text file.
+        EncodingError: no encoding gives readable text.
+    """
+    if b"\x00" in data[:4096]:
+        raise BinaryInputError(path, "binary file (NUL bytes), not a text, HTML or PDF notice")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["gb18030", "gbk", "big5", "utf_16", "utf_8"]).best()
+    if best is None:
+        best = from_bytes(data).best()
+    if best is None:
+        raise EncodingError(path, "unknown text encoding (not UTF-8 nor GB18030/GBK)")
+    text = str(best)
+    if sum(ch < " " and ch not in "\r\n\t\f" for ch in text) > len(text) * 0.01:
+        raise BinaryInputError(path, "binary content (control characters), not a text notice")
+    return text
+
+
+def detect_format(text: str) -> str:
+    """Guess ``"html"``, ``"markdown"`` or ``"text"`` from the content (not the extension)."""
+    if len(_HTML_HINT.findall(text[:200_000])) >= 3:
+        return "html"
+    head = text[:5000]
+    if "<!-- INFO END -->" in head or "<!--" in head or re.search(r"^#{1,6} \S", head, re.M):
+        return "markdown"
+    return "text"
+
+
+def html_to_text(text: str) -> str:
+    """The visible text of an HTML page or fragment, one block element per line.
+
+    Scripts, styles, navigation and forms are dropped; entities are decoded by the parser.
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    marked = _BLOCK_TAGS.sub(lambda m: m.group(0) + _BREAK if m.group(1).lower() != "p" else _BREAK + m.group(0), text)
+    tree = LexborHTMLParser(marked)
+    tree.strip_tags(["script", "style", "noscript", "nav", "header", "footer", "form", "select", "button", "iframe"])
+    root = tree.body or tree.root
+    body = root.text(deep=True, separator="") if root is not None else ""
+    body = html.unescape(body)  # double-escaped entities in scraped fragments
+    # newlines outside tags separate lines on scraped pages; runs of spaces collapse
+    body = re.sub(r"[ \t\f\v\u00a0]+", " ", body.replace("\r", "\n").replace("\n", _BREAK))
+    return "\n".join(line.strip() for line in body.split(_BREAK))
+
+
+def markdown_to_text(text: str) -> str:
+    """Plain lines of a markdown law: comments and the header before ``<!-- INFO END -->``
+    dropped except the ``# 标题`` line, heading marks (``## ``) removed."""
+    m = re.search(r"<!--\s*(INFO END|LEGAL_HEADER_END)\s*-->", text)
+    title = re.search(r"^#\s+(.+)$", text, re.M)
+    header_lines: list[str] = []
+    if m:
+        header = text[: m.start()]
+        header_lines = [ln.strip() for ln in header.splitlines()
+                        if ln.strip() and not ln.lstrip().startswith("#") and "<!--" not in ln]
+        text = text[m.end():]
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    lines = []
+    if title:
+        lines.append(title.group(1).strip())
+    lines.extend(header_lines)
+    for ln in text.splitlines():
+        s = ln.strip()
+        if title and s.startswith("# ") and s[2:].strip() == title.group(1).strip():
+            continue
+        s = re.sub(r"^#{1,6}\s+([一二三四五六七八九十]+)$", r"\1、", s)  # a bare "## 三" heading
+        lines.append(re.sub(r"^#{1,6}\s+", "", s))
+    return "\n".join(lines)
+
+
+def _pdf_text(data: bytes, path: Path) -> str:
+    """Text layer of a PDF with running headers/footers and page numbers removed.
+
+    A line that repeats at the top or bottom of most pages (digits ignored) is a running
+    header or footer; a line that is only a page number (``- 3 -``, ``第3页``) is dropped.
+    """
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [(p.extract_text() or "") for p in pdf.pages]
+    except Exception as e:  # pdfminer raises many types on damaged files
+        raise InputError(path, f"unreadable PDF ({type(e).__name__}: {e})") from e
+    if not "".join(pages).strip():
+        raise NoTextLayerError(path, "PDF has no text layer (scanned image?); OCR it first")
+    page_lines = [[ln.strip() for ln in p.splitlines() if ln.strip()] for p in pages]
+    edge = Counter()
+    for lines in page_lines:
+        for ln in set(lines[:2] + lines[-2:]):
+            edge[re.sub(r"\d+", "#", ln)] += 1
+    repeated = {k for k, n in edge.items() if len(pages) >= 3 and n >= max(2, len(pages) * 0.6)}
+    page_no = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?([/／]\s*\d+\s*页?)?[-—–\s]*$")
+    out = []
+    for lines in page_lines:
+        for i, ln in enumerate(lines):
+            at_edge = i < 2 or i >= len(lines) - 2
+            if at_edge and (page_no.match(ln) or re.sub(r"\d+", "#", ln) in repeated):
+                continue
+            out.append(ln)
+    return "\n".join(out)
+
+
+def clean_text(raw: str, hard_wrapped: bool | None = None) -> str:
+    """Normalise whitespace and rejoin lines broken mid-sentence.
+
+    Spaces touching a CJK character are removed (``〔 2019〕 18`` → ``〔2019〕18``); spaces
+    between two Latin letters or digits are kept (``GB/T 19001``). A line that does not end a
+    sentence is joined with the next unless it is a heading or the next line starts a clause.
+    ``hard_wrapped`` (text extracted from a PDF, lines of nearly equal width) is detected when
+    ``None``.
+    """
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    lines = [_SPACE_CJK.sub("", ln).strip() for ln in raw.split("\n")]
+    lines = [ln for ln in lines if ln]
+    if hard_wrapped is None:
+        hard_wrapped = _is_hard_wrapped(lines)
+    width = _typical_width(lines) if hard_wrapped else 0
+    out: list[str] = []
+    for ln in lines:
+        if out and _continues(out[-1], ln, width):
+            out[-1] += ln
+        else:
+            out.append(ln)
+    return "\n".join(out)
+
+
+def _typical_width(lines: list[str]) -> int:
+    lengths = Counter(len(ln) for ln in lines if len(ln) >= 8)
+    if not lengths:
+        return 0
+    # the longest frequent length: hard-wrapped lines fill the page width
+    common = [n for n, c in lengths.most_common(12)]
+    return max(common)
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """True when most lines stop mid-sentence at a similar width (text pulled out of a PDF)."""
+    long = [ln for ln in lines if len(ln) >= 12]
+    if len(long) < 8:
+        return False
+    unfinished = sum(ln[-1] not in _TERMINAL for ln in long)
+    lengths = sorted(len(ln) for ln in long)
+    spread = lengths[int(len(lengths) * 0.75)] - lengths[int(len(lengths) * 0.25)]
+    return unfinished / len(long) > 0.5 and spread <= 8
+
+
+def _continues(prev: str, nxt: str, width: int) -> bool:
+    """Whether ``nxt`` continues the paragraph ``prev`` (a line broken mid-sentence).
+
+    ``width`` is the page width in characters for hard-wrapped (PDF) text, else 0.
+    """
+    ends = "。：！？" if width else _TERMINAL
+    if prev[-1] in ends or _DATE_LINE.match(prev) or _DATE_LINE.match(nxt):
+        return False
+    if re.fullmatch(r"[号发印]", nxt):  # 〔2019〕18 / 号, 印 / 发 split off by the PDF layout
+        return True
+    if _MARKER_START.match(nxt) and not re.match(r"^[（(][一二三四五六七八九十\d]+[）)](的|之|规定|要求|所)", nxt):
+        return False
+    if re.match(r"^(联\s*系|抄送|附件[:：]|（此件)", nxt) or nxt.endswith(("：", ":")) and len(nxt) < 60:
+        return False
+    if "关于" in prev and _TITLE_WORDS.search(prev):  # a title's last line
+        return False
+    if width:
+        return len(prev) >= width * 0.8 or (prev[-1] not in _TERMINAL and "关于" in prev and len(prev) >= 12)
+    return len(prev) > 40  # a heading is short; a paragraph cut by the layout is long
+
+
+def _cut_trailers(text: str) -> tuple[str, bool]:
+    """Drop related-article blocks and download-site trailers; say whether the file is truncated."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    truncated = False
+    for i, ln in enumerate(lines):
+        if _DOWNLOAD_TRAILER.search(ln):
+            lines, truncated = lines[:i], True
+            break
+        if _RELATED_BLOCK.match(ln):
+            lines = lines[:i]
+            break
+    while lines and re.fullmatch(r"[。，；\s<>]*(https?://\S*)?[>]?", lines[-1]):
+        lines.pop()
+    return "\n".join(lines), truncated
+
+
+def _ends_mid_sentence(text: str) -> bool:
+    lines = [ln for ln in text.rstrip().split("\n")
+             if not re.search(r"(印发|印\s*发|此件公开发布|^抄送|^联系|^附件)", ln)]
+    last = lines[-1] if lines else ""
+    if not last or _DATE_LINE.match(last) or last[-1] in _TERMINAL or len(last) <= 20:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- metadata
+
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
+
+
+def cn_number(s: str) -> int | None:
+    """Value of a Chinese or Arabic numeral up to 9999 (``十二`` → 12, ``二十`` → 20)."""
+    s = s.strip()
+    if s.isdigit():
+        return int(s)
+    if not s or any(c not in "〇零○一二三四五六七八九十百千两" for c in s):
+        return None
+    total, cur = 0, 0
+    for c in s:
+        if c in "十百千":
+            unit = {"十": 10, "百": 100, "千": 1000}[c]
+            total += (cur or 1) * unit
+            cur = 0
+        else:
+            cur = 2 if c == "两" else _CN_DIGITS[c]
+    return total + cur
+
+
+def parse_date(s: str) -> str | None:
+    """ISO date of ``2025年12月31日`` or ``一九九七年四月八日``; ``None`` if not a date."""
+    m = re.search(r"(\d{4}|[一二三四五六七八九〇零○]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月\s*([\d一二三四五六七八九十]{1,3})\s*日", s)
+    if not m:
+        return None
+    y = m.group(1)
+    year = int(y) if y.isdigit() else int("".join(str(_CN_DIGITS[c]) for c in y))
+    month, day = cn_number(m.group(2)), cn_number(m.group(3))
+    if not month or not day or not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def normalise_doc_number(s: str) -> str | None:
+    """``市监认证〔 2019〕 18号`` → ``市监认证〔2019〕18号`` (full-width hexagonal brackets)."""
+    m = _DOC_NUMBER.search(s)
+    return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号" if m else None
+
+
+def extract_metadata(text: str) -> dict:
+    """Title, 文号, issuer, ISO signature date, addressees (主送) and attachment titles.
+
+    Looks only at the lines before the first numbered clause for the title, 文号 and
+    addressees, and at the signature block (a short line followed by a date line) for the
+    issuer and date. Returns a dict of :class:`Notice` fields.
+    """
+    lines = text.split("\n")
+    head: list[str] = []
+    for ln in lines:
+        if re.match(r"^(一、|第一[章条]|（一）)", ln):
+            break
+        head.append(ln)
+    head = head[:40]
+    title = None
+    for i, ln in enumerate(head):
+        if "。" in ln or len(ln) > 90 or _DOC_NUMBER.fullmatch(ln.strip()):
+            continue
+        if ("关于" in ln or _TITLE_WORDS.search(ln)) and len(ln) >= 6 and not ln.endswith("："):
+            title = ln
+            if i + 1 < len(head) and "关于" in ln and not _TITLE_WORDS.search(ln) and _TITLE_WORDS.search(head[i + 1]):
+                title += head[i + 1]
+            break
+    doc_number = None
+    for ln in head:
+        if "《" in ln or "。" in ln:
+            continue
+        doc_number = normalise_doc_number(ln)
+        if doc_number:
+            break
+    addressees: tuple[str, ...] = ()
+    for ln in head:
+        if ln.endswith(("：", ":")) and len(ln) < 200 and not ln.startswith(("附件", "联系")) and "。" not in ln:
+            addressees = _split_addressees(ln[:-1])
+            break
+    issuer = date = None
+    for i, ln in enumerate(lines):
+        d = parse_date(ln) if _DATE_LINE.match(ln) else None
+        if d:
+            prev = lines[i - 1].strip() if i else ""
+            if prev and len(prev) <= 30 and not re.search(r"[。，；：]", prev):
+                issuer, date = prev, d
+            elif date is None:
+                date = d
+            if issuer:
+                break
+    if issuer is None and title and "关于" in title:
+        issuer = title.split("关于", 1)[0] or None
+    attachments = []
+    for i, ln in enumerate(lines):
+        m = re.match(r"^附件\s*(\d*)\s*$", ln)
+        if m and i + 1 < len(lines) and len(lines[i + 1]) < 60:
+            attachments.append(lines[i + 1])
+    if not attachments:
+        for ln in lines:
+            m = re.match(r"^附件[:：]\s*(.+)$", ln)
+            if m:
+                attachments.extend(p for p in re.split(r"\s*\d+[.．]\s*", m.group(1)) if p)
+    return {"title": title, "doc_number": doc_number, "issuer": issuer, "date": date,
+            "addressees": addressees, "attachments": tuple(attachments)}
+
+
+def _split_addressees(s: str) -> tuple[str, ...]:
+    parts = []
+    for piece in re.split(r"[，,；;]", s):
+        piece = piece.strip()
+        if not piece:
+            continue
+        subs = piece.split("、")
+        if len(subs) > 1 and "（" not in piece and all(len(x) >= 4 for x in subs):
+            parts.extend(subs)
+        else:
+            parts.append(piece)
+    return tuple(parts)
+
+
+def iter_notice_files(paths: list[str | Path]) -> list[Path]:
+    """Expand files and folders (recursively) into a sorted list of notice files.
+
+    Hidden files and non-notice endings (``.json``, ``.py`` ...) inside folders are skipped;
+    files named explicitly are always kept. ``SOURCES.md``/``README.md`` are provenance, not
+    notices.
+    """
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if (f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                        and f.suffix.lower() in NOTICE_SUFFIXES
+                        and f.name.upper() not in {"SOURCES.MD", "README.MD", "LICENSE.MD"}):
+                    out.append(f)
+        else:
+            out.append(p)
+    return out

@@ -1,0 +1,173 @@
+"""Plain data passed between the stages (frozen dataclasses, no behaviour beyond helpers).
+
+Character offsets are 0-based indices into ``Notice.text`` (Python ``str`` indices, i.e.
+Unicode code points). Dates are ISO 8601 strings (``YYYY-MM-DD``).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+MODALITIES = ("must", "must_not", "may", "encouraged", "target")
+"""The five deontic modalities of ``../shared/eval/GUIDELINES.md``."""
+
+DEADLINE_KINDS = ("absolute", "relative", "recurring", "immediate")
+"""Deadline kinds, most specific first (GUIDELINES.md, "Fields")."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One ingested notice: clean text plus metadata.
+
+    Attributes:
+        name: file name without extension; the ``doc`` key of every output row.
+        source: path of the file as given.
+        format: detected format: ``"text"``, ``"html"``, ``"markdown"`` or ``"pdf"``.
+        text: cleaned text, one paragraph per line, trailer of download sites removed.
+        sha256: hex digest of the cleaned text (stable IDs are derived from it).
+        title, doc_number (文号, e.g. ``市监认证〔2019〕18号``), issuer, date (ISO signature
+        date): ``None`` when not found.
+        addressees: 主送 organisations in the order written.
+        attachments: attachment titles (from the 附件 list or the attachments' own title lines).
+        truncated: True when the file is a partial download or ends mid-sentence.
+        warnings: human-readable warnings for this notice.
+    """
+
+    name: str
+    source: str
+    format: str
+    text: str
+    sha256: str
+    title: str | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+    date: str | None = None
+    addressees: tuple[str, ...] = ()
+    attachments: tuple[str, ...] = ()
+    truncated: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A unit the notice numbers itself (GUIDELINES.md, "Clauses").
+
+    Attributes:
+        path: labels from outermost to this clause joined by ``/`` (e.g. ``三/（二）/1``).
+        label: this clause's own label (``第十二条``, ``（三）``, ``2``, ``附件1``).
+        kind: marker kind from :data:`pipeline.segment.MARKERS` (``article``, ``cn_item`` ...).
+        text: the clause's own text, label and whitespace removed, up to its first child.
+        heading: the heading line (text of the marker line), used to recover elided subjects.
+        lines: the clause's own paragraphs (first = marker line without label), whitespace kept.
+        trailing: paragraphs (款) that follow this clause's items and belong to it but are not
+            part of the contiguous ``text`` (GUIDELINES decision for article-numbered laws).
+        start, end: character span of the clause's own text in ``Notice.text``.
+        order: position of the clause in document order (0-based).
+        parent: path of the enclosing clause, ``""`` at top level.
+    """
+
+    path: str
+    label: str
+    kind: str
+    text: str
+    heading: str
+    lines: tuple[str, ...]
+    trailing: tuple[str, ...] = ()
+    start: int = 0
+    end: int = 0
+    order: int = 0
+    parent: str = ""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A time expression bounding an obligation.
+
+    ``kind`` is one of :data:`DEADLINE_KINDS`; ``date`` is an ISO date for absolute deadlines
+    (end of the period for ``到2026年底`` → ``2026-12-31``), else ``None``.
+    """
+
+    text: str
+    kind: str
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited law, rule, standard or document number.
+
+    ``kind`` is ``"title"`` (a 《…》 title), ``"standard"`` (``GB/T 27021.1``) or
+    ``"doc_number"`` (``国发〔2018〕3号``); ``key`` is the normalised form used to merge
+    citations written differently.
+    """
+
+    text: str
+    kind: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One normative statement directing an actor (GUIDELINES.md, "Obligations").
+
+    Attributes:
+        doc, path: notice name and innermost clause path (``""`` for the preamble).
+        subject: canonical actor name (or thing subject verbatim).
+        subject_explicit: True when the subject is written in the same sentence.
+        modality: one of :data:`MODALITIES`.
+        trigger: the trigger exactly as written (``应当``, ``不得``, ``到2026年底`` ...).
+        action: verb phrase after the trigger, verbatim, whitespace between CJK removed.
+        condition: fronted condition verbatim, or ``None``.
+        deadline: :class:`Deadline` or ``None``.
+        citations: citations inside the statement.
+        sentence: the whole sentence holding the trigger.
+        start: character offset of the trigger in ``Notice.text`` (-1 when unknown).
+        id: stable ID (derived from the notice hash, path and ordinal).
+    """
+
+    doc: str
+    path: str
+    subject: str
+    subject_explicit: bool
+    modality: str
+    trigger: str
+    action: str
+    condition: str | None = None
+    deadline: Deadline | None = None
+    citations: tuple[Citation, ...] = ()
+    sentence: str = ""
+    start: int = -1
+    id: str = ""
+
+    def to_record(self) -> dict:
+        """The GUIDELINES.md JSON record (keys in the gold order) plus ``id`` and ``citations``."""
+        rec = {
+            "doc": self.doc,
+            "path": self.path,
+            "subject": self.subject,
+            "subject_explicit": self.subject_explicit,
+            "modality": self.modality,
+            "trigger": self.trigger,
+            "action": self.action,
+            "condition": self.condition,
+            "deadline": asdict(self.deadline) if self.deadline else None,
+            "id": self.id,
+            "citations": [c.text for c in self.citations],
+        }
+        return rec
+
+
+@dataclass(frozen=True)
+class ExtractionResult:
+    """Everything extracted from one notice, or why it failed.
+
+    ``status`` is ``"ok"``, ``"warning"`` (extracted, with warnings) or ``"error"`` (``error``
+    holds the reason and the other fields are empty).
+    """
+
+    source: str
+    status: str
+    notice: Notice | None = None
+    clauses: tuple[Clause, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
+    error: str | None = None
+    timings: dict = field(default_factory=dict)
