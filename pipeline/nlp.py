@@ -1,0 +1,200 @@
+"""The spaCy pipeline: a blank ``zh`` language with the jieba segmenter and regpipe's components.
+
+Components (registered by name, each declaring what it assigns):
+
+* ``regpipe_triggers`` (Matcher over jieba tokens): ``doc.spans["triggers"]``, label = deontic
+  modality; lexicon ``data/triggers.json``. Matching whole jieba words is what keeps 应用, 相应,
+  要求, 需要, 可能, 应知应会 from being read as modals: jieba keeps them as one word.
+* ``entity_ruler`` (spaCy's EntityRuler): ``doc.ents`` labelled ``ACTOR`` with ``ent_id_`` = the
+  canonical actor; lexicon ``data/actors.json``. Actor names are added to jieba's dictionary
+  so that tokens line up with the phrase patterns.
+* ``regpipe_citations``: ``doc.spans["citations"]`` (labels ``title``, ``standard``,
+  ``doc_number``).
+* ``regpipe_deadlines``: ``doc.spans["deadlines"]`` (labels = deadline kinds).
+
+Custom attributes: ``Span._.modality`` (trigger modality), ``Span._.key`` (normalised citation
+key). :func:`get_nlp` builds the pipeline once per process; nothing is downloaded.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from functools import lru_cache
+from importlib import resources
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+logging.getLogger("jieba").setLevel(logging.WARNING)
+
+if not Span.has_extension("modality"):
+    Span.set_extension("modality", default=None)
+if not Span.has_extension("key"):
+    Span.set_extension("key", default=None)
+
+
+def load_lexicon(name: str) -> dict:
+    """A JSON lexicon from ``pipeline/data`` (each names its ``source``)."""
+    return json.loads(resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------ citations
+TITLE_RE = re.compile(r"《([^《》]{2,80})》")
+STANDARD_RE = re.compile(
+    r"(?<![A-Za-z])(GB/T|GB/Z|GB|ISO/IEC|ISO|IEC|RB/T|JJF|JJG|SN/T|HJ|YY/T|YY)\s*(\d{2,6}(?:\.\d+)*)(?:\s*[-—]\s*(\d{4}))?")
+DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,12}?[发函字令办]*)\s*[〔\[［【]\s*(\d{4})\s*[〕\]］】]\s*(\d{1,4})\s*号")
+
+
+def citation_key(kind: str, text: str) -> str:
+    """Normalised key merging citations written differently.
+
+    ``《中华人民共和国认证认可条例》`` and ``《认证认可条例》`` → ``认证认可条例``;
+    ``GB/T27021.1`` and ``GB/T 27021.1-2017`` → ``GB/T 27021.1``; document numbers →
+    ``国发〔2018〕3号``.
+    """
+    if kind == "title":
+        t = re.sub(r"\s+", "", text.strip("《》"))
+        t = re.sub(r"^中华人民共和国", "", t)
+        return re.sub(r"[（(][^）)]*(修订|修正|试行|年)[^）)]*[）)]$", "", t)
+    if kind == "standard":
+        m = STANDARD_RE.search(text)
+        return f"{m.group(1)} {m.group(2)}" if m else re.sub(r"\s+", "", text)
+    m = DOC_NUMBER_RE.search(text)
+    return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号" if m else text
+
+
+@Language.component("regpipe_citations", assigns=["doc.spans"])
+def citations_component(doc: Doc) -> Doc:
+    """Mark 《…》 titles, standard numbers and document numbers as ``doc.spans["citations"]``."""
+    spans = []
+    for kind, rx in (("title", TITLE_RE), ("standard", STANDARD_RE), ("doc_number", DOC_NUMBER_RE)):
+        for m in rx.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), label=kind, alignment_mode="expand")
+            if span is not None:
+                span._.key = citation_key(kind, m.group(0))
+                spans.append(span)
+    doc.spans["citations"] = spans
+    return doc
+
+
+# ------------------------------------------------------------------ deadlines
+_NUM = r"(?:\d+|[一二三四五六七八九十两半]+)"
+DEADLINE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+    ("absolute", re.compile(r"(?:于|在|到|至|截至|截止)?\s*(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日|(底|末))?|(底|末|年底))?\s*(?:前|之前|以前)?")),
+    ("absolute_noyear", re.compile(r"(?<![年\d])(?:于|在|到)?(\d{1,2})月(?:(\d{1,2})日|(底|末))(?:前|之前|以前)")),
+    ("recurring", re.compile(r"(?:在)?每(?:年|季度|月|半年|周|日)(?:度)?(?:\d{1,2}月(?:底|末)?(?:\d{1,2}日)?(?:之前|前)?)?|定期|年度内")),
+    ("relative", re.compile(
+        rf"(?:(?:自|在|于|从)[^，。；：]{{0,40}}?(?:之日起|起|后|届满))?{_NUM}(?:个)?(?:工作日|日|天|个月|年|小时|周)(?:内|以内|前|以上)?"
+        r"|在[^，。；：]{1,30}?(?:有效期届满前|有效期内|期限届满前|期间)|限期")),
+    ("immediate", re.compile(r"立即|立刻|及时|第一时间|迅速|尽快|马上|即时")),
+)
+"""Deadline patterns, (kind, regex). Source: GUIDELINES.md "Fields" (deadline kinds and
+examples) and gold/DECISIONS.md "Deadline" (periods, caps, retention times, 限期, yearly dates)."""
+
+
+@Language.component("regpipe_deadlines", assigns=["doc.spans"])
+def deadlines_component(doc: Doc) -> Doc:
+    """Mark time expressions as ``doc.spans["deadlines"]`` (label = kind), skipping titles and
+    document numbers (``（2025年第9号）``, ``国发〔2018〕3号``)."""
+    masked = mask_references(doc.text)
+    spans, taken = [], set()
+    for kind, rx in DEADLINE_PATTERNS:
+        for m in rx.finditer(masked):
+            if not m.group(0).strip() or (kind == "absolute" and not _is_absolute(m)):
+                continue
+            if taken.intersection(range(m.start(), m.end())):
+                continue  # inside a more specific expression
+            taken.update(range(m.start(), m.end()))
+            span = doc.char_span(m.start(), m.end(), label=kind.replace("_noyear", ""), alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+    doc.spans["deadlines"] = spans
+    return doc
+
+
+def _is_absolute(m: re.Match) -> bool:
+    text = m.group(0)
+    # a bare year ("2019年") is a date only with 到/于/前/底 around it
+    return bool(m.group(2) or m.group(4) or m.group(5)) or text.startswith(("到", "至", "于")) or text.endswith("前")
+
+
+def mask_references(text: str) -> str:
+    """``text`` with titles, document numbers and bracketed references blanked (same length)."""
+    def blank(m: re.Match) -> str:
+        return "\u25a1" * len(m.group(0))
+    text = TITLE_RE.sub(blank, text)
+    text = re.sub(r"[（(][^（）()]*(?:号|第\d+号|\d{4}\s*[—-]\s*\d{4}年?)[^（）()]*[）)]", blank, text)
+    text = DOC_NUMBER_RE.sub(blank, text)
+    return text
+
+
+# ------------------------------------------------------------------ triggers
+@Language.factory("regpipe_triggers", assigns=["doc.spans"], default_config={"lexicon": "triggers.json"})
+def make_triggers(nlp: Language, name: str, lexicon: str):
+    """Trigger matcher: every candidate modal word as ``doc.spans["triggers"]``.
+
+    Whether a candidate really directs an actor is decided in :mod:`pipeline.extract`, which
+    sees the clause context (quotes, conditions, 由X负责).
+    """
+    return TriggerMatcher(nlp, load_lexicon(lexicon)["triggers"])
+
+
+class TriggerMatcher:
+    """Callable component wrapping a :class:`spacy.matcher.Matcher` over token ``ORTH``."""
+
+    def __init__(self, nlp: Language, entries: list[dict]):
+        self.matcher = Matcher(nlp.vocab)
+        self.modality: dict[str, str] = {}
+        for i, e in enumerate(entries):
+            pattern = [{"OP": "{0,3}", "IS_PUNCT": False} if w == "*" else {"ORTH": w} for w in e["pattern"]]
+            key = f"T{i}"
+            self.matcher.add(key, [pattern], greedy="LONGEST")
+            self.modality[key] = e["modality"]
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            key = doc.vocab.strings[match_id]
+            span = Span(doc, start, end, label=self.modality[key])
+            span._.modality = self.modality[key]
+            spans.append(span)
+        # keep the longest match at each position (不/应当 over 应当)
+        spans.sort(key=lambda s: (s.start_char, -(s.end_char - s.start_char)))
+        kept, last_end = [], -1
+        for s in spans:
+            if s.start_char >= last_end:
+                kept.append(s)
+                last_end = s.end_char
+        doc.spans["triggers"] = kept
+        return doc
+
+
+# ------------------------------------------------------------------ pipeline
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """The regpipe pipeline, built once per process (about 1 s: jieba's dictionary)."""
+    import jieba
+    import spacy
+
+    jieba.setLogLevel(logging.WARNING)
+
+    actors = load_lexicon("actors.json")["actors"]
+    names = sorted({a["name"] for a in actors} | {al for a in actors for al in a["aliases"]}, key=len)
+    for n in names:
+        jieba.add_word(n, freq=2_000_000)
+    for w in ("有义务", "不予", "不应当"):
+        jieba.add_word(w, freq=2_000_000)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.add_pipe("regpipe_triggers")
+    ruler = nlp.add_pipe("entity_ruler")
+    patterns = []
+    for a in actors:
+        for n in [a["name"], *a["aliases"]]:
+            patterns.append({"label": "ACTOR", "pattern": n, "id": a["name"]})
+            patterns.append({"label": "ACTOR", "pattern": "各" + n, "id": a["name"]})
+    ruler.add_patterns(patterns)
+    nlp.add_pipe("regpipe_citations")
+    nlp.add_pipe("regpipe_deadlines")
+    return nlp
