@@ -50,10 +50,10 @@ _COND_START = re.compile(r"^(如果|如|若|凡|对于|对|针对|在|当|因|�
 _COND_END = re.compile(r"(的|时|期间|过程中|情况下|之后|以后|之前|以前|以外|之外)$")
 _BASIS = re.compile(r"^(根据|依据|按照|依照|为了|为)")
 _PENALTY = re.compile(r"^(责令|处以|处|给予|没收|吊销|撤销|罚款|予以|批准|受理|通报|约谈)")
-_CASE_TAIL = re.compile(r"(的|的(其他)?(人员|单位|企业|机构|组织|产品|情形|事项|行为|活动|情况|问题))$")
-_TARGET = re.compile(r"^(?:力争)?(?:到|至|于)(\d{4})年(?:(\d{1,2})月)?(?:底|末)?(?:前)?(?=[,，])")
+_CASE_TAIL = re.compile(r"(的|的(其他)?(情形|人员|单位|企业|机构|组织))$")
+_TARGET = re.compile(r"(?:力争)?(?:到|至|于)(\d{4})年(?:(\d{1,2})月)?(?:底|末)?(?:前)?(?=[,，])")
 _THING_PREDICATE = re.compile(
-    r"(全面|显著|更加|进一步|基本|大幅|明显|得到|达到|实现|不少于|超过|稳步|持续|有效|逐步|初步|普遍|取得|形成|建成|提高|提升|增强|完善)")
+    r"(全面|显著|更加|进一步|基本|大幅|明显|得到|达到|实现|不少于|超过|稳步|持续|有效|逐步|初步|普遍|取得|形成|建成|提高|提升|增强|完善)(?!性)")
 _URGE_ADVERB = re.compile(r"^(大力|积极|进一步|继续|同时|并|还|也|更加|充分|着力|重点|要|应|切实|广泛)*$")
 _SUBJECT_MODIFIER = re.compile(r"^(县级以上(地方)?|省级以上|设区的市级以上|相关|有关|其他)(?=.{4,})")
 _ABBREV = re.compile(r"([^\s，。；：、“”（）《》]{2,30})[（(](?:以下)?简称[“\"]?([^”\"）)]{2,20})[”\"]?[）)]")
@@ -202,13 +202,17 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int]) -> 
         return False
     seg_s, seg_e = _segment_of(ts, seg_bounds, 0, len(text))
     seg_s = max(seg_s, max([i + 1 for i in range(ts) if text[i] in _SENT_END] or [0]))
-    after = text[te:seg_e].rstrip("。！？")
+    seg_e = min(seg_e, min([i for i in range(te, len(text)) if text[i] in _SENT_END] or [len(text)]))
+    after = re.sub(r"（[^（）]*）$", "", text[te:seg_e].rstrip("。！？"))
     before = text[seg_s:ts]
+    sent_end = min([i for i in range(te, len(text)) if text[i] in "。；;！？"] or [len(text)])
+    if text[te:sent_end].endswith("的") and not text[te:sent_end].endswith("目的"):
+        return False  # the sentence only describes a case: （四）……不予配合和协助……的；
     if _CASE_TAIL.search(after) and not after.endswith(("目的", "的要求")):
         return False  # a case description or a relative clause: 应当注销的其他情形 / 不能满足条件的
     if word == "不予":
-        m = re.search(r"(\S{1,4})(或者|或)$", before)
-        if m and text[te:te + len(m.group(1))] == m.group(1):
+        m = re.search(r"(或者|或)$", before)
+        if m and any(before[:m.start()].endswith(text[te:te + n]) for n in range(1, 5)):
             return False  # 作出受理或者不予受理的书面决定
     if word == "负责":
         return "由" in before
@@ -535,6 +539,8 @@ def _target(text, a, b, doc, ctx) -> _Found | None:
     seg_end = min([i for i in range(m.end() + 1, b) if text[i] in _SEG_END] or [b])
     for ent in doc.ents:
         if ent.label_ == "ACTOR" and m.end() < ent.start_char < seg_end:
+            if re.match(r"^[^，,。]{0,6}的", text[ent.end_char:seg_end]):
+                continue  # inside a modifier: 取得高新技术企业认定的认证机构
             f.subject = ent.ent_id_ or ent.text
             return f
     first = text[m.end() + 1:seg_end]

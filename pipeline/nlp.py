@@ -186,6 +186,10 @@ def get_nlp() -> Language:
         jieba.add_word(n, freq=2_000_000)
     for w in ("有义务", "不予", "不应当"):
         jieba.add_word(w, freq=2_000_000)
+    # modal + verb/adverb that jieba's dictionary glues into one word: split them again
+    for pair in (("应", "为"), ("除", "应"), ("还", "应"), ("也", "应"), ("均", "应"), ("并", "应"), ("亦", "应"),
+                 ("应", "由"), ("应", "予"), ("应", "将"), ("应", "按"), ("应", "于"), ("须", "经"), ("需", "经")):
+        jieba.suggest_freq(pair, tune=True)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.add_pipe("regpipe_triggers")
     ruler = nlp.add_pipe("entity_ruler")
