@@ -1,0 +1,137 @@
+"""Store: write extraction results to SQLite (sqlite-utils) and open the database.
+
+Tables (foreign keys on): ``notices``, ``clauses``, ``obligations``, ``actors``, ``citations``,
+``obligation_citations``; full-text search tables ``obligations_fts`` and ``clauses_fts`` use
+FTS5's ``trigram`` tokenizer, which matches any Chinese substring of 3+ characters (shorter
+queries fall back to ``LIKE`` in the query layer). IDs are stable: a notice's ID is the first 16
+hex digits of the SHA-256 of its cleaned text; clause and obligation IDs hash that with the
+clause path. Writing a notice first deletes every row of a notice with the same name, then
+inserts, all in one transaction: re-running never duplicates and a failure leaves the previous
+rows intact.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from .errors import StoreError
+from .model import Clause, Notice, Obligation
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = Path("extracted/requirements.db")
+
+
+def notice_id(notice: Notice) -> str:
+    """Stable notice ID: 16 hex digits of the SHA-256 of the cleaned text."""
+    return notice.sha256[:16]
+
+
+def clause_id(notice: Notice, clause: Clause) -> str:
+    """Stable clause ID from the notice hash, the clause path and its document order."""
+    return hashlib.sha1(f"{notice.sha256}|{clause.path}|{clause.order}".encode()).hexdigest()[:16]
+
+
+def open_db(path: str | Path = DEFAULT_DB, create: bool = True) -> sqlite_utils.Database:
+    """Open (and with ``create``, create or migrate) the regpipe database.
+
+    Raises:
+        StoreError: the file is missing (``create=False``), not SQLite, or of a newer schema.
+    """
+    path = Path(path)
+    if not create and not path.exists():
+        raise StoreError(f"{path}: no database; create it with `regpipe extract corpora/ --db {path}`")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = sqlite_utils.Database(path)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{path}: not a regpipe SQLite database ({e})") from e
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path}: schema version {version} is newer than this regpipe ({SCHEMA_VERSION}); upgrade regpipe")
+    if not create and version < SCHEMA_VERSION:
+        raise StoreError(f"{path}: old schema (version {version}); re-run `regpipe extract` to migrate it")
+    db.execute("PRAGMA foreign_keys = ON")
+    if version < SCHEMA_VERSION:
+        _create_schema(db)
+    return db
+
+
+def _create_schema(db: sqlite_utils.Database) -> None:
+    with db.conn:
+        db["notices"].create({
+            "id": str, "name": str, "source": str, "format": str, "title": str, "doc_number": str,
+            "issuer": str, "date": str, "addressees": str, "attachments": str, "truncated": int,
+            "warnings": str, "sha256": str, "text": str}, pk="id", if_not_exists=True)
+        db["clauses"].create({
+            "id": str, "notice_id": str, "path": str, "label": str, "kind": str, "parent_path": str,
+            "ord": int, "text": str, "start": int, "end": int}, pk="id",
+            foreign_keys=[("notice_id", "notices", "id")], if_not_exists=True)
+        db["actors"].create({"id": str, "name": str}, pk="id", if_not_exists=True)
+        db["citations"].create({"id": str, "key": str, "kind": str}, pk="id", if_not_exists=True)
+        db["obligations"].create({
+            "id": str, "notice_id": str, "clause_id": str, "path": str, "actor_id": str, "subject": str,
+            "subject_explicit": int, "modality": str, "trigger": str, "action": str, "condition": str,
+            "deadline_text": str, "deadline_kind": str, "deadline_date": str, "sentence": str, "ord": int},
+            pk="id", foreign_keys=[("notice_id", "notices", "id"), ("clause_id", "clauses", "id"),
+                                   ("actor_id", "actors", "id")], if_not_exists=True)
+        db["obligation_citations"].create({"obligation_id": str, "citation_id": str, "text": str},
+                                          pk=("obligation_id", "citation_id"),
+                                          foreign_keys=[("obligation_id", "obligations", "id"),
+                                                        ("citation_id", "citations", "id")], if_not_exists=True)
+        for table, cols in (("clauses", ["notice_id"]), ("obligations", ["notice_id"]),
+                            ("obligations", ["actor_id"]), ("obligations", ["deadline_date"]),
+                            ("notices", ["name"])):
+            db[table].create_index(cols, if_not_exists=True)
+        db["obligations"].enable_fts(["subject", "action", "condition", "sentence"], tokenize="trigram",
+                                     create_triggers=True, replace=True)
+        db["clauses"].enable_fts(["path", "text"], tokenize="trigram", create_triggers=True, replace=True)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], obligations: list[Obligation]) -> None:
+    """Replace every row of ``notice`` (matched by name) with these, in one transaction."""
+    nid = notice_id(notice)
+    cids = {}
+    clause_rows = []
+    for c in clauses:
+        cid = clause_id(notice, c)
+        cids.setdefault(c.path, cid)
+        clause_rows.append({"id": cid, "notice_id": nid, "path": c.path, "label": c.label, "kind": c.kind,
+                            "parent_path": c.parent, "ord": c.order, "text": c.text, "start": c.start, "end": c.end})
+    with db.conn:
+        old = [r["id"] for r in db.query("select id from notices where name = ? or id = ?", [notice.name, nid])]
+        for oid in old:
+            db.execute("delete from obligation_citations where obligation_id in (select id from obligations where notice_id = ?)", [oid])
+            db.execute("delete from obligations where notice_id = ?", [oid])
+            db.execute("delete from clauses where notice_id = ?", [oid])
+            db.execute("delete from notices where id = ?", [oid])
+        db["notices"].insert({
+            "id": nid, "name": notice.name, "source": notice.source, "format": notice.format,
+            "title": notice.title, "doc_number": notice.doc_number, "issuer": notice.issuer, "date": notice.date,
+            "addressees": json.dumps(notice.addressees, ensure_ascii=False),
+            "attachments": json.dumps(notice.attachments, ensure_ascii=False),
+            "truncated": int(notice.truncated), "warnings": json.dumps(notice.warnings, ensure_ascii=False),
+            "sha256": notice.sha256, "text": notice.text})
+        db["clauses"].insert_all(clause_rows)
+        actors = sorted({o.subject for o in obligations if o.subject})
+        db["actors"].insert_all([{"id": a, "name": a} for a in actors], ignore=True)
+        rows, links, cites = [], [], {}
+        for i, o in enumerate(obligations):
+            rows.append({
+                "id": o.id, "notice_id": nid, "clause_id": cids.get(o.path), "path": o.path,
+                "actor_id": o.subject or None, "subject": o.subject, "subject_explicit": int(o.subject_explicit),
+                "modality": o.modality, "trigger": o.trigger, "action": o.action, "condition": o.condition,
+                "deadline_text": o.deadline.text if o.deadline else None,
+                "deadline_kind": o.deadline.kind if o.deadline else None,
+                "deadline_date": o.deadline.date if o.deadline else None, "sentence": o.sentence, "ord": i})
+            for c in o.citations:
+                cid = hashlib.sha1(f"{c.kind}|{c.key}".encode()).hexdigest()[:16]
+                cites[cid] = {"id": cid, "key": c.key, "kind": c.kind}
+                links.append({"obligation_id": o.id, "citation_id": cid, "text": c.text})
+        db["citations"].insert_all(cites.values(), ignore=True)
+        db["obligations"].insert_all(rows)
+        db["obligation_citations"].insert_all(links, ignore=True)
