@@ -268,6 +268,8 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
             elif others and own_cond is None:
                 _, cond = _parse_others(doc, text, others, boundary == a and not out, ctx, f.outcome, cond_only=True)
                 own_cond = cond
+        if own_cond is None and others and f.subject is not None and span.label_ != "encouraged":
+            _, own_cond = _parse_others(doc, text, others, boundary == a and not out, ctx, f.outcome, cond_only=True)
         if own_cond:
             condition = own_cond
         if condition:
@@ -457,6 +459,8 @@ def _urged_actor(doc, text: str, te: int, ctx: _Context):
     m = re.match(r"(?:[\u4e00-\u9fff]{1,10}、)+[\u4e00-\u9fff]{1,10}等", text[te:end])
     pos = te + (m.end() if m else 0)
     parts_end = None
+    if m and _is_actor(doc, m.group(0)[:-1], ctx):
+        parts_end = pos  # 相关行业协会、企业、认证机构等
     while pos < end:
         a = _actor_at(doc, pos, end, ctx)
         if not a:

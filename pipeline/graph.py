@@ -4,13 +4,14 @@ Nodes (``kind`` attribute): ``notice``, ``clause``, ``obligation``, ``actor``, `
 IDs are prefixed (``notice:…``, ``clause:…``, ``obligation:…``, ``actor:认证机构``,
 ``citation:title:认证认可条例``). Edges (``rel`` attribute): ``contains`` (notice → top-level
 clause, clause → sub-clause), ``states`` (clause → obligation), ``binds`` (obligation → actor),
-``cites`` (obligation → citation) and ``refers_to`` (citation → notice, when a cited title or
+``cites`` (clause or obligation → citation) and ``refers_to`` (citation → notice, when a cited title or
 document number is a notice in the database). Node and edge order is sorted, so the exported
 GraphML is byte-identical for the same database content.
 """
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -30,7 +31,7 @@ def build_graph(db: sqlite_utils.Database) -> nx.MultiDiGraph:
     by_title = {citation_key("title", n["title"]): n["id"] for n in notices if n["title"]}
     for n in notices:
         # a 印发 notice is also cited by the title of the plan it issues: 《…行动方案》
-        for inner in __import__("re").findall(r"《([^》]+)》", n["title"] or ""):
+        for inner in re.findall(r"《([^》]+)》", n["title"] or ""):
             by_title.setdefault(citation_key("title", inner), n["id"])
     by_number = {n["doc_number"]: n["id"] for n in notices if n["doc_number"]}
     for n in notices:
@@ -53,11 +54,14 @@ def build_graph(db: sqlite_utils.Database) -> nx.MultiDiGraph:
         if o["actor_id"]:
             nodes.setdefault(f"actor:{o['actor_id']}", {"kind": "actor", "label": o["actor_id"]})
             edges.append((oid, f"actor:{o['actor_id']}", "binds"))
-    for link in db.query("select l.obligation_id, c.id, c.key, c.kind from obligation_citations l "
-                         "join citations c on c.id = l.citation_id"):
+    links = [(f"obligation:{r['src']}", r) for r in db.query(
+        "select l.obligation_id as src, c.key, c.kind from obligation_citations l join citations c on c.id = l.citation_id")]
+    links += [(f"clause:{r['src']}", r) for r in db.query(
+        "select l.clause_id as src, c.key, c.kind from clause_citations l join citations c on c.id = l.citation_id")]
+    for src, link in links:
         cid = f"citation:{link['kind']}:{link['key']}"
         nodes.setdefault(cid, {"kind": "citation", "label": link["key"], "citation_kind": link["kind"]})
-        edges.append((f"obligation:{link['obligation_id']}", cid, "cites"))
+        edges.append((src, cid, "cites"))
         target = by_title.get(link["key"]) if link["kind"] == "title" else by_number.get(link["key"])
         if target:
             edges.append((cid, f"notice:{target}", "refers_to"))

@@ -39,7 +39,7 @@ _RELATED_BLOCK = re.compile(r"^(更多推荐|相关推荐|相关文章|相关阅
 # Download-site trailers of truncated documents (book118, doc88, docin ...).
 _DOWNLOAD_TRAILER = re.compile(
     r"(以上内容仅为本文档的试下载部分|如要下载或阅读全文|原创力文档|道客巴巴|豆丁网|下载后可阅读全文|book118\.com)")
-_TERMINAL = "。；：！？”」』）)…"
+_TERMINAL = "。；：！？”」』）)…:;!?"
 _MARKER_START = re.compile(
     r"^(第[一二三四五六七八九十百零〇两\d]+[章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|附件)")
 _DATE_LINE = re.compile(r"^\s*(\d{4}|[一二三四五六七八九〇零○]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日\s*$")

@@ -65,6 +65,23 @@ def citation_key(kind: str, text: str) -> str:
     return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号" if m else text
 
 
+def find_citations(text: str) -> list:
+    """:class:`~pipeline.model.Citation` records for every title, standard and document number in
+    ``text`` (first occurrence of each key, in text order)."""
+    from .model import Citation
+
+    found = []
+    for kind, rx in (("title", TITLE_RE), ("standard", STANDARD_RE), ("doc_number", DOC_NUMBER_RE)):
+        for m in rx.finditer(text):
+            found.append((m.start(), Citation(m.group(0), kind, citation_key(kind, m.group(0)))))
+    seen, out = set(), []
+    for _, c in sorted(found, key=lambda x: x[0]):
+        if (c.kind, c.key) not in seen:
+            seen.add((c.kind, c.key))
+            out.append(c)
+    return out
+
+
 @Language.component("regpipe_citations", assigns=["doc.spans"])
 def citations_component(doc: Doc) -> Doc:
     """Mark 《…》 titles, standard numbers and document numbers as ``doc.spans["citations"]``."""

@@ -20,6 +20,7 @@ import sqlite_utils
 
 from .errors import StoreError
 from .model import Clause, Notice, Obligation
+from .nlp import find_citations
 
 SCHEMA_VERSION = 1
 DEFAULT_DB = Path("extracted/requirements.db")
@@ -78,6 +79,10 @@ def _create_schema(db: sqlite_utils.Database) -> None:
             "deadline_text": str, "deadline_kind": str, "deadline_date": str, "sentence": str, "ord": int},
             pk="id", foreign_keys=[("notice_id", "notices", "id"), ("clause_id", "clauses", "id"),
                                    ("actor_id", "actors", "id")], if_not_exists=True)
+        db["clause_citations"].create({"clause_id": str, "citation_id": str, "text": str},
+                                      pk=("clause_id", "citation_id"),
+                                      foreign_keys=[("clause_id", "clauses", "id"), ("citation_id", "citations", "id")],
+                                      if_not_exists=True)
         db["obligation_citations"].create({"obligation_id": str, "citation_id": str, "text": str},
                                           pk=("obligation_id", "citation_id"),
                                           foreign_keys=[("obligation_id", "obligations", "id"),
@@ -107,6 +112,7 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
         for oid in old:
             db.execute("delete from obligation_citations where obligation_id in (select id from obligations where notice_id = ?)", [oid])
             db.execute("delete from obligations where notice_id = ?", [oid])
+            db.execute("delete from clause_citations where clause_id in (select id from clauses where notice_id = ?)", [oid])
             db.execute("delete from clauses where notice_id = ?", [oid])
             db.execute("delete from notices where id = ?", [oid])
         db["notices"].insert({
@@ -132,6 +138,13 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
                 cid = hashlib.sha1(f"{c.kind}|{c.key}".encode()).hexdigest()[:16]
                 cites[cid] = {"id": cid, "key": c.key, "kind": c.kind}
                 links.append({"obligation_id": o.id, "citation_id": cid, "text": c.text})
+        clause_links = []
+        for row in clause_rows:
+            for c in find_citations(row["text"]):
+                cid = hashlib.sha1(f"{c.kind}|{c.key}".encode()).hexdigest()[:16]
+                cites[cid] = {"id": cid, "key": c.key, "kind": c.kind}
+                clause_links.append({"clause_id": row["id"], "citation_id": cid, "text": c.text})
         db["citations"].insert_all(cites.values(), ignore=True)
+        db["clause_citations"].insert_all(clause_links, ignore=True)
         db["obligations"].insert_all(rows)
         db["obligation_citations"].insert_all(links, ignore=True)

@@ -1,0 +1,79 @@
+"""Obligation extraction on sentences from the bundled notices."""
+from __future__ import annotations
+
+from pipeline.extract import absolute_date, extract_obligations
+from pipeline.model import Notice
+from pipeline.segment import segment
+
+
+def _obligations(text, addressees=("各认证机构",), date="2025-12-31"):
+    n = Notice(name="t", source="t", format="text", text=text, sha256="1" * 64, addressees=addressees, date=date)
+    return extract_obligations(n, segment(n))
+
+
+def test_condition_covers_later_triggers_and_you_dang_you():
+    obs = _obligations("一、要求\n（七）认证机构应当要求企业（组织）最高管理者参加首、末次会议，并保留现场照片或视频等证明材料。"
+                       "企业（组织）最高管理者因特殊原因不能参加首、末次会议的，应当由获得授权的高级管理层其他成员参会，"
+                       "认证机构应当记录最高管理者缺席理由。")
+    assert [(o.subject, o.modality, o.action) for o in obs] == [
+        ("认证机构", "must", "要求企业（组织）最高管理者参加首、末次会议，并保留现场照片或视频等证明材料"),
+        ("高级管理层其他成员", "must", "由获得授权的高级管理层其他成员参会"),
+        ("认证机构", "must", "记录最高管理者缺席理由"),
+    ]
+    assert obs[1].condition == obs[2].condition == "企业（组织）最高管理者因特殊原因不能参加首、末次会议的"
+    assert all(o.path == "一/（七）" for o in obs)
+
+
+def test_must_then_must_not_split_and_bu_neng_in_condition_ignored():
+    obs = _obligations("（五）认证机构应当严格开展申请评审，准确鉴别申请文件的真伪，不能满足条件的，不得受理认证申请。")
+    assert [(o.modality, o.trigger, o.action, o.condition) for o in obs] == [
+        ("must", "应当", "严格开展申请评审，准确鉴别申请文件的真伪", None),
+        ("must_not", "不得", "受理认证申请", "不能满足条件的"),
+    ]
+
+
+def test_outcome_bu_yu_binds_certification_body_elided():
+    obs = _obligations("（八）认证机构应当对最高管理者进行审核。最高管理者不熟悉企业（组织）的质量方针的，认证审核不予通过。")
+    last = obs[-1]
+    assert (last.modality, last.trigger, last.action, last.subject, last.subject_explicit) == \
+        ("must_not", "不予", "通过", "认证机构", False)
+
+
+def test_encouraged_actor_list_and_abbreviation():
+    obs = _obligations("（四）鼓励相关行业协会、企业、认证机构等联合起草认证规则。")
+    assert (obs[0].subject, obs[0].action) == ("相关行业协会、企业、认证机构等", "联合起草认证规则")
+    obs = _obligations("（一）管理体系认证机构（以下简称认证机构）应当完善管理制度。\n（二）认证机构不得超范围开展认证。")
+    assert [o.subject for o in obs] == ["认证机构", "认证机构"]
+
+
+def test_elided_subject_from_heading_and_addressees():
+    obs = _obligations("（二）提升认证监管治理能力\n1. 总局层面\n（1）强化准入管理。要加强认证规则备案管理。")
+    assert obs[0].subject == "市场监管总局" and not obs[0].subject_explicit
+    obs = _obligations("六、鼓励开展认证增值服务")
+    assert (obs[0].subject, obs[0].modality, obs[0].subject_explicit) == ("认证机构", "encouraged", False)
+
+
+def test_targets_and_deadlines():
+    obs = _obligations("二、主要目标\n到2026年底，质量认证有效性全面提高，认证监管精准有力。")
+    t = obs[0]
+    assert (t.modality, t.trigger, t.subject, t.deadline.date) == ("target", "到2026年底", "质量认证有效性", "2026-12-31")
+    obs = _obligations("（五）各认证机构要及时汇总自查情况，于2019年6月30日前报送市场监管总局。")
+    assert (obs[0].deadline.kind, obs[0].deadline.date) == ("absolute", "2019-06-30")
+    obs = _obligations("（十三）认证机构应当定期组织开展审核员能力提升活动。")
+    assert obs[0].deadline.kind == "recurring"
+
+
+def test_titles_and_document_numbers_are_not_deadlines():
+    obs = _obligations("（二）认证机构应当按照《国家认监委关于加强认证规则管理的公告》（2025年第9号）的要求开展自查。")
+    assert obs[0].deadline is None
+    assert [c.key for c in obs[0].citations] == ["国家认监委关于加强认证规则管理的公告"]
+
+
+def test_non_modal_words_are_not_triggers():
+    obs = _obligations("（一）对认证相关法律法规做到应知应会，相应要求见附件，需要时可查。")
+    assert obs == []
+
+
+def test_absolute_date_takes_year_from_context():
+    assert absolute_date("6月底前", 2018) == "2018-06-30"
+    assert absolute_date("到2030年", None) == "2030-12-31"

@@ -1,0 +1,109 @@
+"""End to end on corpora/: accuracy floors, committed outputs fresh, database and graph."""
+from __future__ import annotations
+
+import sqlite3
+
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.evaluate import score
+from pipeline.store import open_db
+
+from .conftest import CORPORA, GOLD, ROOT
+
+
+def test_accuracy_floors_on_gold_notices(corpus_run):
+    _, out, _, _ = corpus_run
+    m, _ = score(GOLD, out)
+    assert m["obligations"]["f1"] >= 0.90
+    assert m["modality_accuracy"] >= 0.95
+    assert m["subject_accuracy"] >= 0.85
+    assert m["deadline_accuracy"] >= 0.90
+    assert m["clauses"]["f1"] >= 0.95
+    assert m["clause_text_accuracy"] >= 0.90
+
+
+def test_committed_outputs_are_fresh(corpus_run):
+    """extracted/*.jsonl and graph/requirements.graphml in git equal a fresh run on corpora/."""
+    results, out, _, graph = corpus_run
+    assert all(r.status != "error" for r in results)
+    fresh = sorted(p.name for p in out.glob("*.jsonl"))
+    committed = sorted(p.name for p in (ROOT / "extracted").glob("*.jsonl"))
+    assert fresh == committed, "run `regpipe extract` and commit extracted/"
+    for name in fresh:
+        assert (out / name).read_text(encoding="utf-8") == (ROOT / "extracted" / name).read_text(encoding="utf-8"), \
+            f"extracted/{name} is stale: run `regpipe extract` and commit"
+    assert graph.read_text(encoding="utf-8") == (ROOT / "graph" / "requirements.graphml").read_text(encoding="utf-8"), \
+        "graph/requirements.graphml is stale: run `regpipe extract` and commit"
+
+
+def test_database_tables_keys_and_chinese_full_text_search(corpus_run):
+    _, _, db_path, _ = corpus_run
+    db = open_db(db_path, create=False)
+    assert {"notices", "clauses", "obligations", "actors", "citations", "obligation_citations", "clause_citations"} <= set(db.table_names())
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    hits = db.execute("select o.action from obligations o join obligations_fts f on f.rowid = o.rowid "
+                      "where obligations_fts match ?", ['"专职审核员"']).fetchall()
+    assert any("专职审核员" in h[0] for h in hits)
+    row = db.execute("select title, doc_number, date from notices where name = ?",
+                     ["cnca-2025-09-management-system-certification"]).fetchone()
+    assert row == ("国家认监委关于进一步规范管理体系认证活动切实提升认证有效性的通知", "国认监发〔2025〕9号", "2025-12-31")
+
+
+def test_graph_links_citations_to_notices(corpus_run):
+    import networkx as nx
+
+    _, _, _, graph = corpus_run
+    g = nx.read_graphml(graph)
+    kinds = {d["kind"] for _, d in g.nodes(data=True)}
+    assert kinds == {"notice", "clause", "obligation", "actor", "citation"}
+    rels = {d["rel"] for _, _, d in g.edges(data=True)}
+    assert {"contains", "states", "binds", "cites", "refers_to"} <= rels
+    # 《认证机构管理办法》 cited by 国认监发〔2025〕9号 resolves to the bundled measures
+    refers = [(u, v) for u, v, d in g.edges(data=True) if d["rel"] == "refers_to"]
+    assert any(u == "citation:title:认证机构管理办法" for u, _ in refers)
+
+
+def test_cli_bad_file_reported_others_stored_and_rerun_idempotent(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_bytes((CORPORA / "cnca-2025-09-management-system-certification.txt").read_bytes())
+    (src / "empty.txt").write_bytes(b"")
+    db = tmp_path / "r.db"
+    args = ["extract", str(src), "--db", str(db), "--out", str(tmp_path / "out"), "--graph", str(tmp_path / "g.graphml")]
+    runner = CliRunner()
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 1
+    assert f"Error: {src / 'empty.txt'}: empty file" in first.output
+    assert "Traceback" not in first.output
+    count = sqlite3.connect(db).execute("select count(*) from obligations").fetchone()[0]
+    assert count > 30
+    runner.invoke(cli, args)
+    assert sqlite3.connect(db).execute("select count(*) from obligations").fetchone()[0] == count
+    assert sqlite3.connect(db).execute("select count(*) from notices").fetchone()[0] == 1
+
+
+def test_cli_eval_matches_library_and_json_output(corpus_run, tmp_path):
+    _, out, _, _ = corpus_run
+    res = CliRunner().invoke(cli, ["eval", str(GOLD), str(out), "--show-errors", "0"])
+    assert res.exit_code == 0 and res.output.startswith("obligations  P=")
+    res = CliRunner().invoke(cli, ["extract", str(CORPORA / "samr-2019-18-certification-self-inspection.txt"),
+                                   "--db", str(tmp_path / "x.db"), "--out", str(tmp_path), "--json",
+                                   "--graph", str(tmp_path / "g.graphml")])
+    import json
+    data = json.loads(res.output)
+    assert data[0]["doc_number"] == "市监认证〔2019〕18号" and data[0]["obligations"] == 9
+
+
+def test_missing_database_error_says_how_to_create(tmp_path):
+    import pytest
+
+    from pipeline.errors import StoreError
+    with pytest.raises(StoreError, match="regpipe extract"):
+        open_db(tmp_path / "none.db", create=False)
+
+
+def test_only_cli_imports_click():
+    for f in (ROOT / "pipeline").glob("*.py"):
+        if f.name not in ("cli.py",):
+            assert "import click" not in f.read_text(encoding="utf-8"), f.name
