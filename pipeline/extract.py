@@ -111,7 +111,8 @@ def extract_obligations(notice: Notice, clauses: list[Clause], nlp=None) -> list
     by_path = {c.path: c for c in clauses}
     pending: list[tuple[Clause | None, str, _Found, object]] = []
     prev_clause = None
-    for (clause, idx, line), doc in zip(units, nlp.pipe(u[2] for u in units)):
+    for (clause, idx, line), spacy_doc in zip(units, nlp.pipe(u[2] for u in units)):
+        doc = _View(spacy_doc)
         if clause is not prev_clause:
             ctx.clause_subjects = []
             prev_clause = clause
@@ -144,6 +145,31 @@ def extract_obligations(notice: Notice, clauses: list[Clause], nlp=None) -> list
             sentence=_clean(line[f.sentence[0]:f.sentence[1]]),
             start=(clause.start if clause else 0), id=oid))
     return out
+
+
+class _View:
+    """A read-only snapshot of a spaCy ``Doc`` (text, actor entities, span groups, tokens).
+
+    ``Doc.text`` and ``Doc.ents`` are rebuilt on every access; the rules read them hundreds of
+    times per paragraph, so they are materialised once here.
+    """
+
+    __slots__ = ("text", "ents", "spans", "tokens")
+
+    def __init__(self, doc):
+        self.text = doc.text
+        self.ents = [_Ent(e.label_, e.start_char, e.end_char, e.ent_id_, e.text) for e in doc.ents]
+        self.spans = {k: list(v) for k, v in doc.spans.items()}
+        self.tokens = [(t.idx, t.text) for t in doc]
+
+
+@dataclass(frozen=True)
+class _Ent:
+    label_: str
+    start_char: int
+    end_char: int
+    ent_id_: str
+    text: str
 
 
 # ------------------------------------------------------------------ paragraph reading
@@ -201,11 +227,11 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int]) -> 
     if prot[ts] or te >= len(text) or text[te] in "、，。；：,;:的）)":
         return False
     seg_s, seg_e = _segment_of(ts, seg_bounds, 0, len(text))
-    seg_s = max(seg_s, max([i + 1 for i in range(ts) if text[i] in _SENT_END] or [0]))
-    seg_e = min(seg_e, min([i for i in range(te, len(text)) if text[i] in _SENT_END] or [len(text)]))
+    seg_s = max(seg_s, max((text.rfind(ch, 0, ts) + 1 for ch in _SENT_END), default=0))
+    seg_e = min(seg_e, next((i for i in range(te, len(text)) if text[i] in _SENT_END), len(text)))
     after = re.sub(r"（[^（）]*）$", "", text[te:seg_e].rstrip("。！？"))
     before = text[seg_s:ts]
-    sent_end = min([i for i in range(te, len(text)) if text[i] in "。；;！？"] or [len(text)])
+    sent_end = next((i for i in range(te, len(text)) if text[i] in "。；;！？"), len(text))
     if text[te:sent_end].endswith("的") and not text[te:sent_end].endswith("目的"):
         return False  # the sentence only describes a case: （四）……不予配合和协助……的；
     if _CASE_TAIL.search(after) and not after.endswith(("目的", "的要求")):
@@ -287,8 +313,8 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
         # ---- action
         stop = _statement_end(text, prot, f.action_start, b)
         if f.outcome:
-            tok = next((t for t in doc if t.idx >= te), None)
-            stop = min(stop, tok.idx + len(tok.text)) if tok is not None else stop
+            tok = next(((i, w) for i, w in doc.tokens if i >= te), None)
+            stop = min(stop, tok[0] + len(tok[1])) if tok is not None else stop
         else:
             m = re.search(r"(以外|之外)", text[f.action_start:stop])
             if m and "除" in text[seg_s:ts]:
