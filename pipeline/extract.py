@@ -21,6 +21,7 @@ a careful reader of a regulation does:
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -624,7 +625,6 @@ def _is_actor(doc, subject: str, ctx: _Context) -> bool:
 
 def _from_headings(clause, idx, by_path, doc, ctx) -> str | None:
     """An actor named in the heading of the clause or of an enclosing clause (elided subject)."""
-    nlp = get_nlp()
     heads = []
     if clause is not None and idx != 0 and clause.heading:
         heads.append(clause.heading)
@@ -634,10 +634,18 @@ def _from_headings(clause, idx, by_path, doc, ctx) -> str | None:
             heads.append(re.split(r"[。；]", p.heading)[0])
         p = by_path.get(p.parent)
     for h in heads:
-        hd = nlp(h)
-        for ent in hd.ents:
-            if ent.label_ == "ACTOR":
-                return ent.ent_id_ or ent.text
+        actor = _heading_actor(h)
+        if actor:
+            return actor
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _heading_actor(heading: str) -> str | None:
+    """The first lexicon actor named in a heading line (cached: headings repeat per clause)."""
+    for ent in get_nlp()(heading).ents:
+        if ent.label_ == "ACTOR":
+            return ent.ent_id_ or ent.text
     return None
 
 
