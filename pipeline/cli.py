@@ -10,6 +10,7 @@ import json
 import sys
 from collections import Counter
 from functools import wraps
+from pathlib import Path
 
 import click
 
@@ -50,7 +51,7 @@ def extract(paths, db_path, out_dir, graph_path, as_json):
 
     paths = list(paths) or ["corpora"]
     console = Console(stderr=True)
-    if as_json or len(paths) == 1 and not __import__("pathlib").Path(paths[0]).is_dir():
+    if as_json or len(paths) == 1 and not Path(paths[0]).is_dir():
         results = extract_paths(paths, db_path, out_dir, graph_path)
     else:
         with Progress(console=console, transient=True) as bar:

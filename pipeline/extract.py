@@ -129,7 +129,7 @@ def extract_obligations(notice: Notice, clauses: list[Clause], nlp=None) -> list
             elif f.subject and not f.explicit:
                 ctx.clause_subjects.append(f.subject)
             pending.append((clause, line, f, doc))
-    _fill_defaults([p[2] for p in pending], notice, ctx)
+    _fill_defaults([(p[2], p[1][p[2].action_start:p[2].action_end]) for p in pending], notice, ctx)
     out: list[Obligation] = []
     seen: Counter = Counter()
     for clause, line, f, doc in pending:
@@ -543,8 +543,6 @@ def _next_prefix_start(text, prot, action_start, nxt, seg_bounds, a, b) -> int:
         if ps > action_start and _is_condition(seg.strip()):
             s = ps
             continue
-        if ps == action_start and _is_condition(seg.strip()) and False:
-            s = ps
         break
     return s - 1
 
@@ -649,28 +647,25 @@ def _heading_actor(heading: str) -> str | None:
     return None
 
 
-def _fill_defaults(found: list[_Found], notice: Notice, ctx: _Context) -> None:
+def _fill_defaults(found: list[tuple[_Found, str]], notice: Notice, ctx: _Context) -> None:
     """Subjects still missing: the addressee whose role fits (most frequent explicit actor
     among the addressees; for penalties and approvals, the most frequent regulator)."""
-    explicit = Counter(f.subject for f in found if f.subject and f.explicit and f.is_actor)
+    explicit = Counter(f.subject for f, _ in found if f.subject and f.explicit and f.is_actor)
     addressees = {_canonical(a, ctx) for a in notice.addressees}
     regulators = Counter({s: n for s, n in explicit.items() if _REGULATOR_RE.search(s)})
     fitting = Counter({s: n for s, n in explicit.items() if s in addressees}) if addressees else explicit
     if not fitting and addressees:
         fitting = Counter({a: 1 for a in addressees if a in ctx.canonical.values()})
-    for f in found:
+    for f, action in found:
         if f.subject is not None and not f.needs_default:
             continue
         f.explicit = False
-        pool = regulators if f.modality != "encouraged" and _is_penalty(f) and regulators else fitting
+        penalty = f.outcome or _PENALTY.match(action) is not None
+        pool = regulators if f.modality != "encouraged" and penalty and regulators else fitting
         if pool:
             f.subject = pool.most_common(1)[0][0]
         elif explicit:
             f.subject = explicit.most_common(1)[0][0]
-
-
-def _is_penalty(f: _Found) -> bool:
-    return f.outcome or bool(_PENALTY.match(f.trigger)) or getattr(f, "_action_text", "").startswith(("责令", "处", "给予"))
 
 
 # ------------------------------------------------------------------ deadlines, citations
