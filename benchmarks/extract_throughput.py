@@ -1,40 +1,36 @@
 """Throughput of `regpipe extract` on N notices (the corpora replicated under new names).
 
-Usage: python benchmarks/extract_throughput.py [N ...]   (default: 50 200 800)
+Usage: python benchmarks/extract_throughput.py [N ...] [--repeat R]   (default: 50 200 800, R=3)
 
 Prints per N: notices/s, characters/s, peak resident memory of the process (MiB), seconds per stage
-(ingest, segment, extract, store) and the ratio of the whole pipeline's time to a plain jieba
-segmentation pass over the same texts in the same run (goal: <= 3, time linear in N).
+(ingest, segment, extract, store: SQLite and JSONL), the whole run, a plain jieba segmentation
+pass over the same cleaned texts in the same process, and their ratio (goal: <= 3, time linear in
+N). Each timing is the best of R runs (the usual way to time: the minimum is the least disturbed by
+other processes); every run writes a fresh database. The graph export, done once at the end of
+`regpipe extract`, is timed on its own and is not part of the ratio.
 """
 from __future__ import annotations
 
-import shutil
+import argparse
+import resource
 import sys
 import tempfile
 import time
-import resource
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _corpus import make_corpus  # noqa: E402
 from pipeline.batch import extract_paths  # noqa: E402
-from pipeline.ingest import ingest, iter_notice_files  # noqa: E402
+from pipeline.graph import export_graph  # noqa: E402
+from pipeline.ingest import ingest  # noqa: E402
 from pipeline.nlp import get_nlp  # noqa: E402
+from pipeline.store import open_db  # noqa: E402
 
 
-def make_corpus(n: int, dest: Path) -> list[Path]:
-    sources = iter_notice_files([ROOT / "corpora"])
-    out = []
-    for i in range(n):
-        src = sources[i % len(sources)]
-        f = dest / f"copy{i:05d}-{src.name}"
-        shutil.copyfile(src, f)
-        out.append(f)
-    return out
-
-
-def run(n: int) -> None:
+def run(n: int, repeat: int) -> None:
     import jieba
 
     get_nlp()  # load once, outside the timing, as a long-running process would
@@ -43,22 +39,35 @@ def run(n: int) -> None:
         corpus = tmp / "corpus"
         corpus.mkdir()
         files = make_corpus(n, corpus)
-        chars = sum(len(ingest(f).text) for f in files)
         texts = [ingest(f).text for f in files]
-        t = time.perf_counter()
-        for text in texts:
-            list(jieba.cut(text))
-        jieba_s = time.perf_counter() - t
-        t = time.perf_counter()
-        results = extract_paths([corpus], tmp / "r.db", tmp / "out", None)
-        total = time.perf_counter() - t
+        chars = sum(map(len, texts))
+        jieba_s = min(_timed(lambda: [list(jieba.cut(t)) for t in texts]) for _ in range(repeat))
+        best, results = None, None
+        for i in range(repeat):
+            t = time.perf_counter()
+            r = extract_paths([corpus], tmp / f"r{i}.db", tmp / f"out{i}", None)
+            total = time.perf_counter() - t
+            if best is None or total < best:
+                best, results, db_path = total, r, tmp / f"r{i}.db"
+        graph_s = _timed(lambda: export_graph(open_db(db_path), tmp / "g.graphml"))
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     stages = {k: sum(r.timings.get(k, 0.0) for r in results) for k in ("ingest", "segment", "extract", "store")}
-    print(f"N={n:5d}  {n / total:7.1f} notices/s  {chars / total:10.0f} chars/s  peak {peak:7.1f} MiB  "
+    print(f"N={n:5d}  {n / best:6.1f} notices/s  {chars / best:8.0f} chars/s  peak {peak:6.1f} MiB  "
           + "  ".join(f"{k}={v:.2f}s" for k, v in stages.items())
-          + f"  total={total:.2f}s  jieba={jieba_s:.2f}s  ratio={total / jieba_s:.2f}")
+          + f"  total={best:.2f}s  jieba={jieba_s:.2f}s  ratio={best / jieba_s:.2f}  (graph export {graph_s:.2f}s)",
+          flush=True)
+
+
+def _timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
 
 
 if __name__ == "__main__":
-    for n in map(int, sys.argv[1:] or ["50", "200", "800"]):
-        run(n)
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("n", nargs="*", type=int, default=[50, 200, 800])
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    for n in args.n:
+        run(n, args.repeat)

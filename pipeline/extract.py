@@ -21,13 +21,17 @@ a careful reader of a regulation does:
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from functools import lru_cache
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .model import Citation, Clause, Deadline, Notice, Obligation
-from .nlp import get_nlp, load_lexicon
+from spacy.attrs import IDX, LENGTH
+
+from .nlp import doc_text, get_nlp, load_lexicon
 
 _OPEN, _CLOSE = "“‘《（(〔【「", "”’》）)〕】」"
 _SENT_END = "。！？!?"
@@ -112,8 +116,7 @@ def extract_obligations(notice: Notice, clauses: list[Clause], nlp=None) -> list
     by_path = {c.path: c for c in clauses}
     pending: list[tuple[Clause | None, str, _Found, object]] = []
     prev_clause = None
-    for (clause, idx, line), spacy_doc in zip(units, nlp.pipe(u[2] for u in units)):
-        doc = _View(spacy_doc)
+    for (clause, idx, line), doc in zip(units, _views(nlp, [u[2] for u in units])):
         if clause is not prev_clause:
             ctx.clause_subjects = []
             prev_clause = clause
@@ -148,29 +151,94 @@ def extract_obligations(notice: Notice, clauses: list[Clause], nlp=None) -> list
     return out
 
 
+_CHUNK_CHARS = 200_000
+"""Paragraphs are joined into Docs of at most this many characters (spaCy's limit is 1e6)."""
+
+
+def _views(nlp, paragraphs: list[str]):
+    """One :class:`_View` per paragraph, in order.
+
+    The paragraphs are joined with ``\n`` into as few Docs as possible: spaCy's per-Doc
+    overhead (Doc construction, component calls) otherwise costs more than the jieba
+    segmentation itself. The components match within a line, so nothing crosses paragraphs.
+    """
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for p in paragraphs:
+        p = p.replace("\n", " ")
+        if size + len(p) > _CHUNK_CHARS and chunks[-1]:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(p)
+        size += len(p) + 1
+    for chunk, doc in zip(chunks, nlp.pipe("\n".join(c) for c in chunks)):
+        whole = _View.of_doc(doc)
+        offset = 0
+        for p in chunk:
+            yield whole.slice(offset, offset + len(p))
+            offset += len(p) + 1
+
+
+class _Mark(NamedTuple):
+    """A plain copy of a spaCy span: actor entity, trigger, deadline or citation."""
+    label_: str
+    start_char: int
+    end_char: int
+    text: str
+    ent_id_: str = ""
+    key: str | None = None
+
+
 class _View:
-    """A read-only snapshot of a spaCy ``Doc`` (text, actor entities, span groups, tokens).
+    """A read-only snapshot of (part of) a spaCy ``Doc``: text, actor entities and span groups
+    with offsets into ``text``, and the token boundaries.
 
     ``Doc.text`` and ``Doc.ents`` are rebuilt on every access; the rules read them hundreds of
     times per paragraph, so they are materialised once here.
     """
 
-    __slots__ = ("text", "ents", "spans", "tokens")
+    __slots__ = ("text", "ents", "spans", "_starts", "_ends", "_base", "_lo", "_hi")
 
-    def __init__(self, doc):
-        self.text = doc.text
-        self.ents = [_Ent(e.label_, e.start_char, e.end_char, e.ent_id_, e.text) for e in doc.ents]
-        self.spans = {k: list(v) for k, v in doc.spans.items()}
-        self.tokens = [(t.idx, t.text) for t in doc]
+    def __init__(self, text, ents, spans, starts, ends, base=0, lo=0, hi=None):
+        self.text, self.ents, self.spans = text, ents, spans
+        self._starts, self._ends, self._base, self._lo = starts, ends, base, lo
+        self._hi = len(starts) if hi is None else hi
+
+    @classmethod
+    def of_doc(cls, doc) -> "_View":
+        text = doc_text(doc)
+        ents = [_Mark(e.label_, e.start_char, e.end_char, text[e.start_char:e.end_char], e.ent_id_)
+                for e in doc.ents]
+        spans = {k: sorted((_Mark(s.label_, s.start_char, s.end_char, text[s.start_char:s.end_char], "", s._.key)
+                            for s in v), key=lambda m: m.start_char)
+                 for k, v in doc.spans.items()}
+        starts = doc.to_array(IDX).tolist()
+        ends = (doc.to_array(IDX) + doc.to_array(LENGTH)).tolist()
+        return cls(text, ents, spans, starts, ends)
+
+    def token_from(self, pos: int) -> tuple[int, int] | None:
+        """(start, end) of the first token starting at or after ``pos``, or ``None``."""
+        k = bisect_left(self._starts, self._base + pos, self._lo, self._hi)
+        return (self._starts[k] - self._base, self._ends[k] - self._base) if k < self._hi else None
+
+    def slice(self, start: int, end: int) -> "_View":
+        """The part ``text[start:end]``, offsets shifted to it; marks crossing an edge dropped."""
+        def cut(marks: list[_Mark]) -> list[_Mark]:
+            out = []
+            for m in marks[bisect_left(marks, start, key=_start_char):]:
+                if m.start_char >= end:
+                    break
+                if m.end_char <= end:
+                    out.append(_Mark(m.label_, m.start_char - start, m.end_char - start, m.text, m.ent_id_, m.key))
+            return out
+        lo = bisect_left(self._starts, self._base + start, self._lo, self._hi)
+        hi = bisect_left(self._starts, self._base + end, lo, self._hi)
+        return _View(self.text[start:end], cut(self.ents), {k: cut(v) for k, v in self.spans.items()},
+                     self._starts, self._ends, self._base + start, lo, hi)
 
 
-@dataclass(frozen=True)
-class _Ent:
-    label_: str
-    start_char: int
-    end_char: int
-    ent_id_: str
-    text: str
+def _start_char(m: _Mark) -> int:
+    return m.start_char
 
 
 # ------------------------------------------------------------------ paragraph reading
@@ -195,6 +263,8 @@ def _boundaries(text: str, prot: list[bool], chars: str) -> list[int]:
 
 def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
     text = doc.text
+    if not doc.spans.get("triggers") and not _TARGET.search(text):
+        return []  # nothing can direct anyone here
     prot = _protected(text)
     ends = _boundaries(text, prot, _SENT_END)
     sentences, start = [], 0
@@ -314,8 +384,8 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
         # ---- action
         stop = _statement_end(text, prot, f.action_start, b)
         if f.outcome:
-            tok = next(((i, w) for i, w in doc.tokens if i >= te), None)
-            stop = min(stop, tok[0] + len(tok[1])) if tok is not None else stop
+            tok = doc.token_from(te)
+            stop = min(stop, tok[1]) if tok is not None else stop
         else:
             m = re.search(r"(以外|之外)", text[f.action_start:stop])
             if m and "除" in text[seg_s:ts]:
@@ -582,7 +652,9 @@ def _target(text, a, b, doc, ctx) -> _Found | None:
 # ------------------------------------------------------------------ subjects
 def find_abbreviations(text: str) -> dict[str, str]:
     """``{full name: short name}`` from ``X（以下简称Y）`` definitions in the notice."""
-    out = {}
+    out: dict[str, str] = {}
+    if "简称" not in text:
+        return out
     for m in _ABBREV.finditer(text):
         full, short = m.group(1), m.group(2).strip("《》“”\"")
         out[full] = short
@@ -718,7 +790,7 @@ def _citations(doc, f: _Found) -> tuple[Citation, ...]:
     out = []
     for s in doc.spans.get("citations", []):
         if a <= s.start_char and s.end_char <= f.action_end + 1 or f.sentence[0] <= s.start_char < f.ts:
-            out.append(Citation(s.text, s.label_, s._.key))
+            out.append(Citation(s.text, s.label_, s.key))
     return tuple(dict.fromkeys(out))
 
 
