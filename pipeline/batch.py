@@ -35,9 +35,13 @@ def extract_file(path: str | Path, nlp=None) -> ExtractionResult:
     except InputError as e:
         return ExtractionResult(source=str(path), status="error", error=str(e))
     t1 = time.perf_counter()
-    clauses = segment(notice)
-    t2 = time.perf_counter()
-    obligations = extract_obligations(notice, clauses, nlp)
+    try:
+        clauses = segment(notice)
+        t2 = time.perf_counter()
+        obligations = extract_obligations(notice, clauses, nlp)
+    except Exception as e:  # a defect of ours must not lose the other notices' results
+        return ExtractionResult(source=str(path), status="error",
+                                error=f"{path}: internal error while extracting ({type(e).__name__}: {e}); please report it")
     t3 = time.perf_counter()
     timings.update(ingest=t1 - t0, segment=t2 - t1, extract=t3 - t2)
     status = "warning" if notice.warnings or not clauses else "ok"
@@ -54,7 +58,8 @@ def _with_warning(notice, warning):
 
 def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extracted/requirements.db",
                   out_dir: str | Path | None = "extracted", graph_path: str | Path | None = "graph/requirements.graphml",
-                  progress: Callable[[int, int, str], None] | None = None) -> list[ExtractionResult]:
+                  progress: Callable[[int, int, str], None] | None = None,
+                  keep_records: bool = True) -> list[ExtractionResult]:
     """Extract every notice under ``paths``; store, write JSONL and export the graph.
 
     Args:
@@ -63,6 +68,9 @@ def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extract
         out_dir: folder for ``NAME.clauses.jsonl`` / ``NAME.obligations.jsonl`` (``None``: none).
         graph_path: GraphML file of the whole database after this run (``None``: not written).
         progress: called after each file.
+        keep_records: keep each notice's clauses, obligations and text in its result; ``False``
+            keeps only metadata and counts (:meth:`ExtractionResult.light`), so memory stays flat
+            over thousands of notices.
     Returns:
         one :class:`ExtractionResult` per file, in path order.
     Raises:
@@ -81,7 +89,7 @@ def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extract
             if out_dir:
                 write_jsonl(out_dir, r.notice, list(r.clauses), list(r.obligations))
             r.timings["store"] = time.perf_counter() - t
-        results.append(r)
+        results.append(r if keep_records else r.light())
         if progress:
             progress(i, len(files), str(f))
     if db is not None and graph_path:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 from functools import wraps
 from pathlib import Path
 
@@ -52,13 +51,14 @@ def extract(paths, db_path, out_dir, graph_path, as_json):
     paths = list(paths) or ["corpora"]
     console = Console(stderr=True)
     if as_json or len(paths) == 1 and not Path(paths[0]).is_dir():
-        results = extract_paths(paths, db_path, out_dir, graph_path)
+        results = extract_paths(paths, db_path, out_dir, graph_path, keep_records=False)
     else:
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("extracting", total=None)
             results = extract_paths(paths, db_path, out_dir, graph_path,
                                     progress=lambda done, total, path: bar.update(task, completed=done, total=total,
-                                                                                   description=path[-50:]))
+                                                                                   description=path[-50:]),
+                                    keep_records=False)
     failed = [r for r in results if r.status == "error"]
     if as_json:
         click.echo(json.dumps([_result_json(r) for r in results], ensure_ascii=False, indent=2))
@@ -78,8 +78,8 @@ def _result_json(r) -> dict:
     n = r.notice
     return {"source": r.source, "status": r.status, "notice": n.name, "title": n.title, "doc_number": n.doc_number,
             "issuer": n.issuer, "date": n.date, "addressees": list(n.addressees), "truncated": n.truncated,
-            "warnings": list(n.warnings), "clauses": len(r.clauses), "obligations": len(r.obligations),
-            "by_modality": dict(Counter(o.modality for o in r.obligations))}
+            "warnings": list(n.warnings), "clauses": r.counts["clauses"], "obligations": r.counts["obligations"],
+            "by_modality": {m: r.counts[m] for m in MODALITIES if r.counts.get(m)}}
 
 
 def _summary_table(results) -> None:
@@ -97,9 +97,8 @@ def _summary_table(results) -> None:
         if r.status == "error":
             table.add_row(r.source, "-", "-", *["-"] * len(MODALITIES), f"[red]{r.error}[/red]")
             continue
-        by = Counter(o.modality for o in r.obligations)
-        table.add_row(r.notice.name, str(len(r.clauses)), str(len(r.obligations)),
-                      *[str(by.get(m, 0)) for m in MODALITIES], "; ".join(r.notice.warnings))
+        table.add_row(r.notice.name, str(r.counts["clauses"]), str(r.counts["obligations"]),
+                      *[str(r.counts.get(m, 0)) for m in MODALITIES], "; ".join(r.notice.warnings))
     Console(width=200).print(table)
 
 

@@ -190,31 +190,53 @@ class _Mark(NamedTuple):
 
 
 class _View:
-    """A read-only snapshot of (part of) a spaCy ``Doc``: text, actor entities and span groups
-    with offsets into ``text``, and the token boundaries.
+    """A read-only snapshot of (part of) a spaCy ``Doc``: text, actor entities (``ents``) and
+    span groups (``spans``) with offsets into ``text``, and the token boundaries.
 
     ``Doc.text`` and ``Doc.ents`` are rebuilt on every access; the rules read them hundreds of
-    times per paragraph, so they are materialised once here.
+    times per paragraph, so they are materialised once per Doc, and a paragraph's share of them
+    is cut out on first use (most paragraphs are never read past their triggers).
     """
 
-    __slots__ = ("text", "ents", "spans", "_starts", "_ends", "_base", "_lo", "_hi")
+    __slots__ = ("text", "_marks", "_cut", "_start", "_starts", "_ends", "_base", "_lo", "_hi")
 
-    def __init__(self, text, ents, spans, starts, ends, base=0, lo=0, hi=None):
-        self.text, self.ents, self.spans = text, ents, spans
+    def __init__(self, text, marks, starts, ends, base=0, lo=0, hi=None, start=0):
+        self.text, self._marks, self._cut, self._start = text, marks, {}, start
         self._starts, self._ends, self._base, self._lo = starts, ends, base, lo
         self._hi = len(starts) if hi is None else hi
 
     @classmethod
     def of_doc(cls, doc) -> "_View":
         text = doc_text(doc)
-        ents = [_Mark(e.label_, e.start_char, e.end_char, text[e.start_char:e.end_char], e.ent_id_)
-                for e in doc.ents]
-        spans = {k: sorted((_Mark(s.label_, s.start_char, s.end_char, text[s.start_char:s.end_char], "", s._.key)
-                            for s in v), key=lambda m: m.start_char)
-                 for k, v in doc.spans.items()}
+        marks = {"ents": [_Mark(e.label_, e.start_char, e.end_char, text[e.start_char:e.end_char], e.ent_id_)
+                          for e in doc.ents]}
+        for k, v in doc.spans.items():
+            marks[k] = sorted((_Mark(s.label_, s.start_char, s.end_char, text[s.start_char:s.end_char], "", s._.key)
+                               for s in v), key=_start_char)
         starts = doc.to_array(IDX).tolist()
         ends = (doc.to_array(IDX) + doc.to_array(LENGTH)).tolist()
-        return cls(text, ents, spans, starts, ends)
+        view = cls(text, marks, starts, ends)
+        view._cut = marks
+        return view
+
+    def group(self, name: str) -> list[_Mark]:
+        """The marks of one group (``ents``, ``triggers``, ``deadlines``, ``citations``)."""
+        got = self._cut.get(name)
+        if got is None:
+            start, end = self._start, self._start + len(self.text)
+            got = []
+            marks = self._marks.get(name, [])
+            for m in marks[bisect_left(marks, start, key=_start_char):]:
+                if m.start_char >= end:
+                    break
+                if m.end_char <= end:
+                    got.append(_Mark(m.label_, m.start_char - start, m.end_char - start, m.text, m.ent_id_, m.key))
+            self._cut[name] = got
+        return got
+
+    @property
+    def ents(self) -> list[_Mark]:
+        return self.group("ents")
 
     def token_from(self, pos: int) -> tuple[int, int] | None:
         """(start, end) of the first token starting at or after ``pos``, or ``None``."""
@@ -222,19 +244,12 @@ class _View:
         return (self._starts[k] - self._base, self._ends[k] - self._base) if k < self._hi else None
 
     def slice(self, start: int, end: int) -> "_View":
-        """The part ``text[start:end]``, offsets shifted to it; marks crossing an edge dropped."""
-        def cut(marks: list[_Mark]) -> list[_Mark]:
-            out = []
-            for m in marks[bisect_left(marks, start, key=_start_char):]:
-                if m.start_char >= end:
-                    break
-                if m.end_char <= end:
-                    out.append(_Mark(m.label_, m.start_char - start, m.end_char - start, m.text, m.ent_id_, m.key))
-            return out
+        """The part ``text[start:end]`` of a whole-Doc view, offsets shifted to it; marks
+        crossing an edge dropped."""
         lo = bisect_left(self._starts, self._base + start, self._lo, self._hi)
         hi = bisect_left(self._starts, self._base + end, lo, self._hi)
-        return _View(self.text[start:end], cut(self.ents), {k: cut(v) for k, v in self.spans.items()},
-                     self._starts, self._ends, self._base + start, lo, hi)
+        return _View(self.text[start:end], self._marks, self._starts, self._ends, self._base + start, lo, hi,
+                     start=start)
 
 
 def _start_char(m: _Mark) -> int:
@@ -263,7 +278,7 @@ def _boundaries(text: str, prot: list[bool], chars: str) -> list[int]:
 
 def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
     text = doc.text
-    if not doc.spans.get("triggers") and not _TARGET.search(text):
+    if not doc.group("triggers") and not _TARGET.search(text):
         return []  # nothing can direct anyone here
     prot = _protected(text)
     ends = _boundaries(text, prot, _SENT_END)
@@ -273,7 +288,7 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
             sentences.append((start, e))
             start = e + 1
     seg_bounds = _boundaries(text, prot, _SEG_END)
-    triggers = [s for s in doc.spans.get("triggers", []) if _valid_trigger(text, prot, s, seg_bounds)]
+    triggers = [s for s in doc.group("triggers") if _valid_trigger(text, prot, s, seg_bounds)]
     found: list[_Found] = []
     for a, b in sentences:
         if b <= a:
@@ -753,7 +768,7 @@ def _deadline(doc, f: _Found, ctx: _Context) -> Deadline | None:
     if f.extra_deadline:
         ranges.append(f.extra_deadline)
     cands = []
-    for s in doc.spans.get("deadlines", []):
+    for s in doc.group("deadlines"):
         if any(a <= s.start_char and s.end_char <= b + 1 for a, b in ranges):
             cands.append(s)
     if not cands:
@@ -788,7 +803,7 @@ def absolute_date(text: str, year: int | None) -> str | None:
 def _citations(doc, f: _Found) -> tuple[Citation, ...]:
     a = f.cond_span[0] if f.cond_span else f.ts
     out = []
-    for s in doc.spans.get("citations", []):
+    for s in doc.group("citations"):
         if a <= s.start_char and s.end_char <= f.action_end + 1 or f.sentence[0] <= s.start_char < f.ts:
             out.append(Citation(s.text, s.label_, s.key))
     return tuple(dict.fromkeys(out))

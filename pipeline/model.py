@@ -5,7 +5,7 @@ Unicode code points). Dates are ISO 8601 strings (``YYYY-MM-DD``).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 MODALITIES = ("must", "must_not", "may", "encouraged", "target")
 """The five deontic modalities of ``../shared/eval/GUIDELINES.md``."""
@@ -171,3 +171,18 @@ class ExtractionResult:
     obligations: tuple[Obligation, ...] = ()
     error: str | None = None
     timings: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)
+    """``{"clauses": n, "obligations": n, "must": n, …}``: kept when the records are dropped."""
+
+    def __post_init__(self):
+        if not self.counts and self.notice is not None:
+            self.counts.update(clauses=len(self.clauses), obligations=len(self.obligations))
+            for o in self.obligations:
+                self.counts[o.modality] = self.counts.get(o.modality, 0) + 1
+
+    def light(self) -> "ExtractionResult":
+        """This result without its clause and obligation records and the notice text (the
+        counts stay): what a long batch keeps in memory once a notice is stored."""
+        if self.notice is None:
+            return self
+        return replace(self, notice=replace(self.notice, text=""), clauses=(), obligations=())

@@ -97,7 +97,7 @@ def _create_schema(db: sqlite_utils.Database) -> None:
             db[table].create_index(cols, if_not_exists=True)
         db["obligations"].enable_fts(["subject", "action", "condition"], tokenize="trigram",
                                      create_triggers=True, replace=True)
-        db["clauses"].enable_fts(["path", "text"], tokenize="trigram", create_triggers=True, replace=True)
+        db["clauses"].enable_fts(["text"], tokenize="trigram", create_triggers=True, replace=True)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
