@@ -19,7 +19,7 @@ from .ingest import ingest, iter_notice_files
 from .model import ExtractionResult
 from .nlp import get_nlp
 from .segment import segment
-from .store import open_db, save
+from .store import open_db, resolve_citations, save
 
 
 def extract_file(path: str | Path, nlp=None) -> ExtractionResult:
@@ -92,6 +92,8 @@ def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extract
         results.append(r if keep_records else r.light())
         if progress:
             progress(i, len(files), str(f))
-    if db is not None and graph_path:
-        export_graph(db, graph_path)
+    if db is not None:
+        resolve_citations(db)
+        if graph_path:
+            export_graph(db, graph_path)
     return results

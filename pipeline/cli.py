@@ -130,5 +130,193 @@ def eval_(gold_dir, pred_dir, threshold, as_json, show_errors):
             click.echo(e)
 
 
+# ------------------------------------------------------------------ query
+def _db_option(f):
+    return click.option("--db", "db_path", default="extracted/requirements.db", show_default=True,
+                        help="SQLite database written by `regpipe extract`.")(f)
+
+
+def _format_options(f):
+    f = click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8) instead of a table.")(f)
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(f)
+
+
+def _open(db_path):
+    from .store import open_db
+    return open_db(db_path, create=False)
+
+
+def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str, data=None) -> None:
+    """Print ``rows`` (flat dicts) as a rich table, CSV or JSON (``data``: the full JSON value)."""
+    if as_json:
+        from .query import dumps
+        click.echo(dumps(data if data is not None else rows))
+        return
+    if as_csv:
+        import csv
+        import io
+        buf = io.StringIO()
+        if rows:
+            w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+        click.echo(buf.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+    table = Table(title=f"{title} ({len(rows)})")
+    for col in (rows[0] if rows else {"": ""}):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(*["" if v is None else str(v) for v in r.values()])
+    Console(width=max(160, Console().width)).print(table)
+
+
+def _ob_row(o) -> dict:
+    return {"notice": o.notice, "clause": o.path, "actor": o.subject, "modality": o.modality, "action": o.action,
+            "condition": o.condition or "", "deadline": o.deadline_text or "", "due": o.deadline_date or "",
+            "id": o.id}
+
+
+@cli.group()
+def query():
+    """Ask the obligation database questions across notices."""
+
+
+@query.command(name="obligations")
+@click.option("--actor", help="Bound actor (alias or abbreviation allowed); narrower actors included.")
+@click.option("--exact", is_flag=True, help="Only the actor itself, not the actors below it.")
+@click.option("--modality", multiple=True, type=click.Choice(MODALITIES), help="Repeat for several.")
+@click.option("--notice", help="Notice name, 文号, title or part of one.")
+@click.option("--due-before", help="ISO date: dated deadline before it.")
+@click.option("--due-after", help="ISO date: dated deadline on or after it.")
+@click.option("--cites", help="A cited law, rule, standard or 文号, however written.")
+@click.option("--text", help="Full-text search (Chinese) in actor, action and condition.")
+@click.option("--clause", "clause_path", help="Clause path: that clause and the ones under it.")
+@click.option("--limit", type=int, help="At most this many rows.")
+@_db_option
+@_format_options
+@_errors_as_messages
+def query_obligations(actor, exact, modality, notice, due_before, due_after, cites, text, clause_path, limit,
+                      db_path, as_json, as_csv):
+    """Obligations matching every given filter."""
+    from . import query as q
+    rows = q.obligations(_open(db_path), actor=actor, exact=exact, modality=list(modality) or None, notice=notice,
+                         due_before=due_before, due_after=due_after, cites=cites, text=text, clause=clause_path,
+                         limit=limit)
+    _emit([_ob_row(o) for o in rows], as_json, as_csv, "obligations", rows)
+
+
+@query.command(name="actors")
+@click.option("--all", "include_unbound", is_flag=True, help="Also lexicon actors no obligation binds.")
+@_db_option
+@_format_options
+@_errors_as_messages
+def query_actors(include_unbound, db_path, as_json, as_csv):
+    """Every actor with its obligation counts per modality and per notice."""
+    from . import query as q
+    rows = q.actors(_open(db_path), include_unbound)
+    flat = [{"actor": a.name, "kind": a.kind, "in lexicon": "yes" if a.in_lexicon else "no (unlisted)",
+             "total": a.total, **{m: a.by_modality.get(m, 0) for m in MODALITIES},
+             "notices": "; ".join(f"{k} {v}" for k, v in a.by_notice.items()), "broader": "; ".join(a.broader)}
+            for a in rows]
+    _emit(flat, as_json, as_csv, "actors", rows)
+
+
+@query.command(name="deadlines")
+@click.option("--as-of", help="ISO date to compare with (default: today).")
+@click.option("--actor", help="Only obligations binding this actor (and narrower ones).")
+@_db_option
+@_format_options
+@_errors_as_messages
+def query_deadlines(as_of, actor, db_path, as_json, as_csv):
+    """Dated obligations in date order (overdue / upcoming), then recurring, immediate, relative."""
+    from . import query as q
+    rep = q.deadlines(_open(db_path), as_of=as_of, actor=actor)
+    flat = [{"due": d.obligation.deadline_date, "status": d.status, "days": d.days, **_ob_row(d.obligation)}
+            for d in rep.dated]
+    for kind, rows in (("recurring", rep.recurring), ("immediate", rep.immediate), ("relative", rep.relative)):
+        flat += [{"due": "", "status": kind, "days": "", **_ob_row(o)} for o in rows]
+    _emit(flat, as_json, as_csv, f"deadlines as of {rep.as_of}", rep)
+
+
+@query.command(name="citations")
+@click.option("--of", "of", help="Show the clauses citing this title, standard or 文号.")
+@_db_option
+@_format_options
+@_errors_as_messages
+def query_citations(of, db_path, as_json, as_csv):
+    """What is cited, how often and by which notices."""
+    from . import query as q
+    db = _open(db_path)
+    if of:
+        rows = q.citing_clauses(db, of)
+        _emit([{"notice": c.notice, "clause": c.path, "cited as": c.written, "text": c.text} for c in rows],
+              as_json, as_csv, f"clauses citing {of}", rows)
+        return
+    rows = q.citations(db)
+    _emit([{"cited": c.key, "kind": c.kind, "times": c.count, "in notice": c.notice or "",
+            "cited by": "; ".join(f"{k} {v}" for k, v in c.notices.items())} for c in rows],
+          as_json, as_csv, "citations", rows)
+
+
+@query.command(name="show")
+@click.argument("item_id")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_errors_as_messages
+def query_show(item_id, db_path, as_json):
+    """One obligation or clause: clause text, headings above it, related obligations."""
+    from . import query as q
+    r = q.show(_open(db_path), item_id)
+    if as_json:
+        click.echo(q.dumps(r))
+        return
+    from rich.console import Console
+    from rich.panel import Panel
+    con = Console()
+    con.print(f"[bold]{r.title}[/bold]  ({r.notice})")
+    for path, head in r.headings:
+        con.print(f"  {path}  {head}")
+    con.print(Panel(r.clause_text, title=r.path))
+    if r.obligation:
+        o = r.obligation
+        con.print(f"[bold]{o.subject}[/bold] [cyan]{o.trigger}[/cyan] {o.action}  "
+                  f"({o.modality}{', ' + o.deadline_text if o.deadline_text else ''})")
+        if o.condition:
+            con.print(f"  condition: {o.condition}")
+        if o.citations:
+            con.print(f"  cites: {', '.join(o.citations)}")
+    else:
+        for o in r.obligations:
+            con.print(f"  - {o.subject} {o.trigger} {o.action} [{o.modality}] {o.id}")
+    if r.neighbours:
+        con.print("[bold]related[/bold]")
+        for nb in r.neighbours:
+            o = nb.obligation
+            score = f" {nb.score:.2f}" if nb.score else ""
+            con.print(f"  {nb.reason}{score}: {o.notice} {o.path} — {o.subject} {o.trigger} {o.action[:60]}  {o.id}")
+
+
+# ------------------------------------------------------------------ graph
+@cli.group()
+def graph():
+    """The requirement graph."""
+
+
+@graph.command(name="export")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "html"]), default="graphml",
+              show_default=True)
+@click.option("-o", "--output", help="Output file (default: graph/requirements.<format>).")
+@_db_option
+@_errors_as_messages
+def graph_export(fmt, output, db_path):
+    """Write the requirement graph as GraphML, GEXF, node-link JSON or an interactive HTML page."""
+    from .graph import export_graph
+    out = Path(output or f"graph/requirements.{fmt}")
+    g = export_graph(_open(db_path), out, fmt=fmt)
+    click.echo(f"{out}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges")
+
+
 if __name__ == "__main__":
     cli()

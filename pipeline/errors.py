@@ -50,3 +50,20 @@ class StoreError(RegpipeError):
 
 class EvalError(RegpipeError):
     """Gold or prediction files for ``regpipe eval`` are missing or malformed."""
+
+
+class QueryError(RegpipeError):
+    """A query names something the database does not know (actor, notice, citation, ID, date).
+
+    ``suggestions`` holds the closest known names; ``str()`` lists them.
+    """
+
+    def __init__(self, message: str, suggestions: list[str] | None = None):
+        self.suggestions = list(suggestions or [])
+        if self.suggestions:
+            message += "; did you mean: " + ", ".join(self.suggestions)
+        super().__init__(message)
+
+
+class DiffError(RegpipeError):
+    """Two versions cannot be compared (unreadable file, unknown notice)."""

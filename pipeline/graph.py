@@ -3,21 +3,20 @@
 Nodes (``kind`` attribute): ``notice``, ``clause``, ``obligation``, ``actor``, ``citation``;
 IDs are prefixed (``notice:…``, ``clause:…``, ``obligation:…``, ``actor:认证机构``,
 ``citation:title:认证认可条例``). Edges (``rel`` attribute): ``contains`` (notice → top-level
-clause, clause → sub-clause), ``states`` (clause → obligation), ``binds`` (obligation → actor),
-``cites`` (clause or obligation → citation) and ``refers_to`` (citation → notice, when a cited title or
-document number is a notice in the database). Node and edge order is sorted, so the exported
+clause, clause → sub-clause), ``states`` (clause → obligation), ``binds`` (obligation → each actor it
+binds), ``is_a`` / ``part_of`` (narrower actor → broader actor, from the actor ontology),
+``cites`` (clause or obligation → citation) and ``refers_to`` (citation → notice, when a cited
+title or document number is a notice in the database: ``citations.notice_id``). Node and edge order is sorted, so the exported
 GraphML is byte-identical for the same database content.
 """
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import networkx as nx
 import sqlite_utils
 
-from .nlp import citation_key
 
 DEFAULT_GRAPH = Path("graph/requirements.graphml")
 
@@ -28,12 +27,6 @@ def build_graph(db: sqlite_utils.Database) -> nx.MultiDiGraph:
     nodes: dict[str, dict] = {}
     edges: list[tuple[str, str, str]] = []
     notices = list(db.query("select id, name, title, doc_number, issuer, date from notices"))
-    by_title = {citation_key("title", n["title"]): n["id"] for n in notices if n["title"]}
-    for n in notices:
-        # a 印发 notice is also cited by the title of the plan it issues: 《…行动方案》
-        for inner in re.findall(r"《([^》]+)》", n["title"] or ""):
-            by_title.setdefault(citation_key("title", inner), n["id"])
-    by_number = {n["doc_number"]: n["id"] for n in notices if n["doc_number"]}
     for n in notices:
         nodes[f"notice:{n['id']}"] = {"kind": "notice", "label": n["title"] or n["name"], "name": n["name"],
                                       "doc_number": n["doc_number"] or "", "date": n["date"] or ""}
@@ -51,20 +44,26 @@ def build_graph(db: sqlite_utils.Database) -> nx.MultiDiGraph:
                       "deadline": o["deadline_text"] or "", "deadline_date": o["deadline_date"] or ""}
         src = f"clause:{o['clause_id']}" if o["clause_id"] else f"notice:{o['notice_id']}"
         edges.append((src, oid, "states"))
-        if o["actor_id"]:
-            nodes.setdefault(f"actor:{o['actor_id']}", {"kind": "actor", "label": o["actor_id"]})
-            edges.append((oid, f"actor:{o['actor_id']}", "binds"))
+    for a in db.query("select id, kind, in_lexicon from actors"):
+        nodes[f"actor:{a['id']}"] = {"kind": "actor", "label": a["id"], "actor_kind": a["kind"] or "",
+                                     "in_lexicon": bool(a["in_lexicon"])}
+    for r in db.query("select obligation_id, actor_id from obligation_actors"):
+        edges.append((f"obligation:{r['obligation_id']}", f"actor:{r['actor_id']}", "binds"))
+    for r in db.query("select child, parent, rel from actor_relations"):
+        if f"actor:{r['child']}" in nodes and f"actor:{r['parent']}" in nodes:
+            edges.append((f"actor:{r['child']}", f"actor:{r['parent']}", r["rel"]))
     links = [(f"obligation:{r['src']}", r) for r in db.query(
-        "select l.obligation_id as src, c.key, c.kind from obligation_citations l join citations c on c.id = l.citation_id")]
+        "select l.obligation_id as src, c.key, c.kind, c.notice_id from obligation_citations l "
+        "join citations c on c.id = l.citation_id")]
     links += [(f"clause:{r['src']}", r) for r in db.query(
-        "select l.clause_id as src, c.key, c.kind from clause_citations l join citations c on c.id = l.citation_id")]
+        "select l.clause_id as src, c.key, c.kind, c.notice_id from clause_citations l "
+        "join citations c on c.id = l.citation_id")]
     for src, link in links:
         cid = f"citation:{link['kind']}:{link['key']}"
         nodes.setdefault(cid, {"kind": "citation", "label": link["key"], "citation_kind": link["kind"]})
         edges.append((src, cid, "cites"))
-        target = by_title.get(link["key"]) if link["kind"] == "title" else by_number.get(link["key"])
-        if target:
-            edges.append((cid, f"notice:{target}", "refers_to"))
+        if link["notice_id"]:
+            edges.append((cid, f"notice:{link['notice_id']}", "refers_to"))
     for key in sorted(nodes):
         g.add_node(key, **{k: v for k, v in nodes[key].items() if v is not None})
     for u, v, rel in sorted(set(edges)):
@@ -72,14 +71,97 @@ def build_graph(db: sqlite_utils.Database) -> nx.MultiDiGraph:
     return g
 
 
-def export_graph(db: sqlite_utils.Database, path: str | Path = DEFAULT_GRAPH) -> nx.MultiDiGraph:
-    """Write the graph of ``db`` as GraphML (or ``.json`` node-link) to ``path``; return it."""
+FORMATS = ("graphml", "gexf", "json", "html")
+MODALITY_ZH = {"must": "应当", "must_not": "不得", "may": "可以", "encouraged": "鼓励", "target": "目标"}
+"""The Chinese term a reader expects for each deontic modality (GUIDELINES.md "Modalities")."""
+
+
+def export_graph(db: sqlite_utils.Database, path: str | Path = DEFAULT_GRAPH, fmt: str | None = None) -> nx.MultiDiGraph:
+    """Write the graph of ``db`` to ``path`` and return it.
+
+    ``fmt`` is one of :data:`FORMATS` (default: from the suffix, else GraphML): GraphML, GEXF,
+    node-link JSON, or a self-contained interactive HTML page (:func:`html_page`).
+    """
     g = build_graph(db)
     path = Path(path)
+    fmt = fmt or {".json": "json", ".gexf": "gexf", ".html": "html"}.get(path.suffix, "graphml")
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix == ".json":
+    if fmt == "json":
         path.write_text(json.dumps(nx.node_link_data(g, edges="edges"), ensure_ascii=False, indent=1, sort_keys=True),
                         encoding="utf-8")
+    elif fmt == "gexf":
+        nx.write_gexf(g, path, encoding="utf-8")
+    elif fmt == "html":
+        path.write_text(html_page(g), encoding="utf-8")
     else:
         nx.write_graphml(g, path, encoding="utf-8")
     return g
+
+
+def html_page(g: nx.MultiDiGraph) -> str:
+    """A self-contained HTML page (no network access: script, style and data inline) showing
+    notices, obligations, actors and citations laid out by force (networkx spring layout,
+    fixed seed), with filters by actor (narrower actors included) and modality, a text search,
+    and each node's text on click. Clauses are folded into their obligations' text."""
+    from importlib import resources
+
+    h = nx.Graph()
+    text: dict[str, str] = {}
+    parent = {v: u for u, v, d in g.edges(data=True) if d["rel"] == "contains"}
+
+    def notice_of(node: str) -> str:
+        while node in parent:
+            node = parent[node]
+        return node
+
+    actors_of: dict[str, list[str]] = {}
+    for u, v, d in g.edges(data=True):
+        rel = d["rel"]
+        if rel == "states":
+            h.add_edge(notice_of(u), v)
+            text[v] = g.nodes[u].get("text", "")
+        elif rel == "binds":
+            h.add_edge(u, v)
+            actors_of.setdefault(u, []).append(g.nodes[v]["label"])
+        elif rel == "cites" and g.nodes[u]["kind"] == "obligation":
+            h.add_edge(u, v)
+        elif rel in ("refers_to", "is_a", "part_of"):
+            h.add_edge(u, v)
+    pos = nx.spring_layout(h, seed=7, iterations=60) if h.number_of_nodes() else {}
+    nodes = []
+    for n in sorted(h.nodes):
+        a = g.nodes[n]
+        item = {"id": n, "kind": a["kind"], "label": a.get("label", n), "x": round(float(pos[n][0]), 4),
+                "y": round(float(pos[n][1]), 4)}
+        if a["kind"] == "obligation":
+            item.update(modality=a["modality"], actors=actors_of.get(n, []),
+                        text=(f"{a['subject']} {a['trigger']} {a['action']}\n"
+                              + (f"条件: {a['condition']}\n" if a.get("condition") else "")
+                              + (f"期限: {a['deadline']}\n" if a.get("deadline") else "")
+                              + f"\n{a['path']}\n{text.get(n, '')}"))
+        elif a["kind"] == "notice":
+            item["text"] = f"{a.get('doc_number', '')} {a.get('date', '')}\n{a.get('name', '')}"
+        nodes.append(item)
+    children: dict[str, set[str]] = {}
+    for u, v, d in g.edges(data=True):
+        if d["rel"] in ("is_a", "part_of"):
+            children.setdefault(g.nodes[v]["label"], set()).add(g.nodes[u]["label"])
+    scope, counts = {}, {}
+    for n in nodes:
+        if n["kind"] != "actor":
+            continue
+        out, todo = {n["label"]}, [n["label"]]
+        while todo:
+            for c in children.get(todo.pop(), ()):
+                if c not in out:
+                    out.add(c)
+                    todo.append(c)
+        scope[n["label"]] = sorted(out)
+    for n in nodes:
+        for a in n.get("actors", []):
+            counts[a] = counts.get(a, 0) + 1
+    data = {"nodes": nodes, "edges": sorted([u, v] for u, v in h.edges), "scope": scope,
+            "actor_counts": counts, "modalities": MODALITY_ZH}
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    template = resources.files("pipeline.data").joinpath("graph.html").read_text(encoding="utf-8")
+    return template.replace("__GRAPH_DATA__", payload)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -20,9 +21,12 @@ import sqlite_utils
 
 from .errors import StoreError
 from .model import Clause, Notice, Obligation
-from .nlp import find_citations
+from .actors import load_ontology
+from .nlp import citation_key, find_citations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: first release. 2: actor ontology (``actors.kind``/``in_lexicon``, ``actor_aliases``,
+``actor_relations``, ``obligation_actors``), ``citations.notice_id``, FTS on the texts only."""
 DEFAULT_DB = Path("extracted/requirements.db")
 
 
@@ -40,7 +44,8 @@ def open_db(path: str | Path = DEFAULT_DB, create: bool = True) -> sqlite_utils.
     """Open (and with ``create``, create or migrate) the regpipe database.
 
     Raises:
-        StoreError: the file is missing (``create=False``), not SQLite, or of a newer schema.
+        StoreError: the file is missing or of an older schema (``create=False``: the message
+            says how to create or migrate it), not SQLite, or of a newer schema.
     """
     path = Path(path)
     if not create and not path.exists():
@@ -54,18 +59,24 @@ def open_db(path: str | Path = DEFAULT_DB, create: bool = True) -> sqlite_utils.
     if version > SCHEMA_VERSION:
         raise StoreError(f"{path}: schema version {version} is newer than this regpipe ({SCHEMA_VERSION}); upgrade regpipe")
     if not create and version < SCHEMA_VERSION:
-        raise StoreError(f"{path}: old schema (version {version}); re-run `regpipe extract` to migrate it")
+        raise StoreError(f"{path}: old schema (version {version}, this regpipe uses {SCHEMA_VERSION}); "
+                         f"migrate it with `regpipe extract --db {path}` (any notice, or none new: "
+                         "the schema is upgraded in place and existing rows are kept)")
     db.execute("PRAGMA foreign_keys = ON")
     # write-ahead log: a commit appends to the log instead of rewriting pages and syncing twice;
     # still one atomic transaction per notice (https://www.sqlite.org/wal.html)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
     if version < SCHEMA_VERSION:
-        _create_schema(db)
+        _create_schema(db, version)
     return db
 
 
-def _create_schema(db: sqlite_utils.Database) -> None:
+_FTS = {"obligations": ["subject", "action", "condition"], "clauses": ["text"]}
+
+
+def _create_schema(db: sqlite_utils.Database, version: int) -> None:
+    """Create the tables, or upgrade a database of an older ``version`` in place."""
     with db.conn:
         db["notices"].create({
             "id": str, "name": str, "source": str, "format": str, "title": str, "doc_number": str,
@@ -75,14 +86,25 @@ def _create_schema(db: sqlite_utils.Database) -> None:
             "id": str, "notice_id": str, "path": str, "label": str, "kind": str, "parent_path": str,
             "ord": int, "text": str, "start": int, "end": int}, pk="id",
             foreign_keys=[("notice_id", "notices", "id")], if_not_exists=True)
-        db["actors"].create({"id": str, "name": str}, pk="id", if_not_exists=True)
-        db["citations"].create({"id": str, "key": str, "kind": str}, pk="id", if_not_exists=True)
+        db["actors"].create({"id": str, "name": str, "kind": str, "in_lexicon": int}, pk="id", if_not_exists=True)
+        for col, typ in (("kind", str), ("in_lexicon", int)):
+            if col not in db["actors"].columns_dict:
+                db["actors"].add_column(col, typ)
+        db["actor_aliases"].create({"alias": str, "actor_id": str, "source": str}, pk="alias", if_not_exists=True)
+        db["actor_relations"].create({"child": str, "parent": str, "rel": str}, pk=("child", "parent", "rel"),
+                                     if_not_exists=True)
+        db["citations"].create({"id": str, "key": str, "kind": str, "notice_id": str}, pk="id", if_not_exists=True)
+        if "notice_id" not in db["citations"].columns_dict:
+            db["citations"].add_column("notice_id", str)
         db["obligations"].create({
             "id": str, "notice_id": str, "clause_id": str, "path": str, "actor_id": str, "subject": str,
             "subject_explicit": int, "modality": str, "trigger": str, "action": str, "condition": str,
             "deadline_text": str, "deadline_kind": str, "deadline_date": str, "sentence": str, "ord": int},
             pk="id", foreign_keys=[("notice_id", "notices", "id"), ("clause_id", "clauses", "id"),
                                    ("actor_id", "actors", "id")], if_not_exists=True)
+        db["obligation_actors"].create({"obligation_id": str, "actor_id": str}, pk=("obligation_id", "actor_id"),
+                                       foreign_keys=[("obligation_id", "obligations", "id"),
+                                                     ("actor_id", "actors", "id")], if_not_exists=True)
         db["clause_citations"].create({"clause_id": str, "citation_id": str, "text": str},
                                       pk=("clause_id", "citation_id"),
                                       foreign_keys=[("clause_id", "clauses", "id"), ("citation_id", "citations", "id")],
@@ -93,12 +115,72 @@ def _create_schema(db: sqlite_utils.Database) -> None:
                                                         ("citation_id", "citations", "id")], if_not_exists=True)
         for table, cols in (("clauses", ["notice_id"]), ("obligations", ["notice_id"]),
                             ("obligations", ["actor_id"]), ("obligations", ["deadline_date"]),
+                            ("obligations", ["clause_id"]), ("obligation_actors", ["actor_id"]),
+                            ("clause_citations", ["citation_id"]), ("obligation_citations", ["citation_id"]),
                             ("notices", ["name"])):
             db[table].create_index(cols, if_not_exists=True)
-        db["obligations"].enable_fts(["subject", "action", "condition"], tokenize="trigram",
-                                     create_triggers=True, replace=True)
-        db["clauses"].enable_fts(["text"], tokenize="trigram", create_triggers=True, replace=True)
+        for table, cols in _FTS.items():
+            if db[table].detect_fts() and db[f"{table}_fts"].columns_dict.keys() - {"rowid"} != set(cols):
+                db[table].disable_fts()
+            if not db[table].detect_fts():
+                db[table].enable_fts(cols, tokenize="trigram", create_triggers=True, replace=True)
+                db[table].rebuild_fts()
+        sync_ontology(db)
+        if version == 1:  # bind the existing obligations to the ontology's actors
+            onto = load_ontology()
+            rows = [(o, a) for o, subj in db.execute("select id, subject from obligations")
+                    for a in onto.split(subj or "")]
+            _ensure_actors(db, {a for _, a in rows})
+            db.conn.executemany("INSERT OR IGNORE INTO obligation_actors VALUES (?, ?)", rows)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    resolve_citations(db)
+
+
+def sync_ontology(db: sqlite_utils.Database) -> None:
+    """Write the lexicon's actors, aliases and relations (``data/actors.json``) into ``db``."""
+    onto = load_ontology()
+    db.conn.executemany("INSERT INTO actors (id, name, kind, in_lexicon) VALUES (?, ?, ?, 1) "
+                        "ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, in_lexicon = 1",
+                        [(a.name, a.name, a.kind) for a in onto.actors.values()])
+    db.conn.executemany("INSERT OR REPLACE INTO actor_aliases VALUES (?, ?, 'lexicon')",
+                        [(al, name) for al, name in onto.aliases.items()])
+    db.conn.executemany("INSERT OR IGNORE INTO actor_relations VALUES (?, ?, ?)", onto.edges)
+
+
+def _ensure_actors(db: sqlite_utils.Database, names: set[str]) -> None:
+    """Actors not in the lexicon: stored as ``unlisted``, placed under the known actor their
+    name ends with (``京津冀……等市场监管部门`` is_a 市场监管部门)."""
+    onto = load_ontology()
+    new = [n for n in names if n not in onto.actors]
+    db.conn.executemany("INSERT OR IGNORE INTO actors (id, name, kind, in_lexicon) VALUES (?, ?, 'unlisted', 0)",
+                        [(n, n) for n in new])
+    rel = [(n, p, "is_a") for n in new if (p := onto.placement(n))]
+    db.conn.executemany("INSERT OR IGNORE INTO actor_relations VALUES (?, ?, ?)", rel)
+
+
+def resolve_citations(db: sqlite_utils.Database) -> int:
+    """Link every citation that names a notice in ``db`` (by its title, the title of the plan a
+    印发 notice issues, or its 文号) to that notice: ``citations.notice_id``. Returns the number
+    of linked citations."""
+    by_title: dict[str, str] = {}
+    by_number: dict[str, str] = {}
+    # a title shared by several versions (认证认可条例 2016/2020/2023) names the newest one
+    for nid, title, number in db.execute("select id, title, doc_number from notices "
+                                         "order by coalesce(date, '') desc, name desc"):
+        if title:
+            by_title.setdefault(citation_key("title", title), nid)
+            for inner in re.findall(r"《([^》]+)》", title):
+                by_title.setdefault(citation_key("title", inner), nid)
+        if number:
+            by_number.setdefault(number, nid)
+    updates = []
+    for cid, key, kind, current in db.execute("select id, key, kind, notice_id from citations"):
+        target = by_title.get(key) if kind == "title" else by_number.get(key) if kind == "doc_number" else None
+        if target != current:
+            updates.append((target, cid))
+    with db.conn:
+        db.conn.executemany("UPDATE citations SET notice_id = ? WHERE id = ?", updates)
+    return sum(1 for t, _ in updates if t)
 
 
 def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], obligations: list[Obligation]) -> None:
@@ -115,6 +197,7 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
         old = [r[0] for r in db.execute("select id from notices where name = ? or id = ?", [notice.name, nid])]
         for oid in old:
             db.execute("delete from obligation_citations where obligation_id in (select id from obligations where notice_id = ?)", [oid])
+            db.execute("delete from obligation_actors where obligation_id in (select id from obligations where notice_id = ?)", [oid])
             db.execute("delete from obligations where notice_id = ?", [oid])
             db.execute("delete from clause_citations where clause_id in (select id from clauses where notice_id = ?)", [oid])
             db.execute("delete from clauses where notice_id = ?", [oid])
@@ -127,13 +210,15 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
             "truncated": int(notice.truncated), "warnings": json.dumps(notice.warnings, ensure_ascii=False),
             "sha256": notice.sha256, "text": notice.text}])
         _insert(db, "clauses", clause_rows)
-        actors = sorted({o.subject for o in obligations if o.subject})
-        _insert(db, "actors", [{"id": a, "name": a} for a in actors], ignore=True)
+        onto = load_ontology()
+        bound = {o.id: onto.split(o.subject) for o in obligations}
+        _ensure_actors(db, {a for names in bound.values() for a in names})
+        _insert(db, "actor_aliases", _notice_aliases(notice, onto), ignore=True)
         rows, links, cites = [], [], {}
         for i, o in enumerate(obligations):
             rows.append({
                 "id": o.id, "notice_id": nid, "clause_id": cids.get(o.path), "path": o.path,
-                "actor_id": o.subject or None, "subject": o.subject, "subject_explicit": int(o.subject_explicit),
+                "actor_id": bound[o.id][0] if bound[o.id] else None, "subject": o.subject, "subject_explicit": int(o.subject_explicit),
                 "modality": o.modality, "trigger": o.trigger, "action": o.action, "condition": o.condition,
                 "deadline_text": o.deadline.text if o.deadline else None,
                 "deadline_kind": o.deadline.kind if o.deadline else None,
@@ -152,6 +237,21 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
         _insert(db, "clause_citations", clause_links, ignore=True)
         _insert(db, "obligations", rows)
         _insert(db, "obligation_citations", links, ignore=True)
+        _insert(db, "obligation_actors", [{"obligation_id": oid, "actor_id": a}
+                                          for oid, names in bound.items() for a in names], ignore=True)
+
+
+def _notice_aliases(notice: Notice, onto) -> list[dict]:
+    """The abbreviations a notice defines for known actors (``管理体系认证机构（以下简称认证机构）``)."""
+    from .extract import find_abbreviations
+
+    out = []
+    for full, short in find_abbreviations(notice.text).items():
+        canonical = onto.resolve(full) or onto.resolve(short)
+        if canonical:
+            out += [{"alias": full, "actor_id": canonical, "source": notice.name},
+                    {"alias": short, "actor_id": canonical, "source": notice.name}]
+    return out
 
 
 def citation_id(citation) -> str:

@@ -1,0 +1,490 @@
+"""Query: answers across notices from the database that ``regpipe extract`` writes.
+
+Every function takes an open database (:func:`pipeline.store.open_db`) and returns plain
+dataclasses, so notebooks and the CLI share one implementation::
+
+    from pipeline.store import open_db
+    from pipeline import query
+    db = open_db("extracted/requirements.db", create=False)
+    rows = query.obligations(db, actor="认证机构", modality="must_not")
+
+Actors are matched through the ontology (:mod:`pipeline.actors`): aliases and a notice's own
+abbreviations resolve to the canonical actor, and narrower actors are included unless
+``exact``. Dates are ISO strings (``2026-12-31``). Unknown actors, citations and IDs raise
+:class:`~pipeline.errors.QueryError` carrying the closest known names.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlite_utils
+
+from .actors import closest, load_ontology
+from .errors import QueryError
+from .model import MODALITIES
+from .nlp import STANDARD_RE, citation_key
+
+
+@dataclass(frozen=True)
+class ObligationRow:
+    """One obligation with where it comes from."""
+    id: str
+    notice: str
+    title: str
+    doc_number: str | None
+    path: str
+    subject: str
+    actors: tuple[str, ...]
+    modality: str
+    trigger: str
+    action: str
+    condition: str | None
+    deadline_text: str | None
+    deadline_kind: str | None
+    deadline_date: str | None
+    citations: tuple[str, ...] = ()
+    clause_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ActorSummary:
+    """An actor with its obligation counts (``by_modality``, ``by_notice``: name → count)."""
+    name: str
+    kind: str
+    in_lexicon: bool
+    total: int
+    by_modality: dict
+    by_notice: dict
+    broader: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """A dated obligation; ``status`` is ``overdue``/``upcoming`` relative to ``as_of``
+    (``days`` from ``as_of`` to the date, negative when overdue)."""
+    obligation: ObligationRow
+    status: str
+    days: int | None
+
+
+@dataclass(frozen=True)
+class DeadlineReport:
+    """Obligations with a deadline: dated ones in date order, the others by kind."""
+    as_of: str
+    dated: list[DeadlineRow]
+    recurring: list[ObligationRow]
+    immediate: list[ObligationRow]
+    relative: list[ObligationRow]
+
+
+@dataclass(frozen=True)
+class CitationSummary:
+    """A cited law, rule, standard or document number; ``notice`` is the notice it names when
+    that notice is in the database."""
+    key: str
+    kind: str
+    count: int
+    notices: dict
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
+class CitingClause:
+    """A clause citing a given title / standard / document number."""
+    notice: str
+    path: str
+    text: str
+    written: str
+    clause_id: str
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A related obligation and why it is related (``same actor and citation``,
+    ``same clause``, ``similar text``); ``score`` is the text similarity (0..1)."""
+    obligation: ObligationRow
+    reason: str
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class ShowResult:
+    """One obligation or clause in full: its clause text, the headings above it and its
+    neighbours in the graph."""
+    kind: str  # obligation | clause
+    id: str
+    notice: str
+    title: str
+    path: str
+    clause_text: str
+    headings: list[tuple[str, str]]
+    obligation: ObligationRow | None = None
+    obligations: list[ObligationRow] = field(default_factory=list)
+    neighbours: list[Neighbour] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ helpers
+_SELECT = """
+select o.id, n.name as notice, coalesce(n.title, n.name) as title, n.doc_number, o.path, o.subject,
+       o.modality, o.trigger, o.action, o.condition, o.deadline_text, o.deadline_kind, o.deadline_date,
+       o.clause_id, o.ord,
+       (select group_concat(actor_id, '|') from obligation_actors oa where oa.obligation_id = o.id) as actors,
+       (select group_concat(c.key, '|') from obligation_citations oc join citations c on c.id = oc.citation_id
+         where oc.obligation_id = o.id) as cites
+from obligations o join notices n on n.id = o.notice_id
+"""
+
+
+def _row(r: dict) -> ObligationRow:
+    return ObligationRow(
+        id=r["id"], notice=r["notice"], title=r["title"], doc_number=r["doc_number"], path=r["path"],
+        subject=r["subject"], actors=tuple((r["actors"] or "").split("|")) if r["actors"] else (),
+        modality=r["modality"], trigger=r["trigger"], action=r["action"], condition=r["condition"],
+        deadline_text=r["deadline_text"], deadline_kind=r["deadline_kind"], deadline_date=r["deadline_date"],
+        citations=tuple(sorted(set((r["cites"] or "").split("|")))) if r["cites"] else (), clause_id=r["clause_id"])
+
+
+def resolve_actor(db: sqlite_utils.Database, name: str) -> str:
+    """The canonical actor for ``name`` (canonical, alias, a notice's abbreviation, ``各…``).
+
+    Raises:
+        QueryError: no such actor; the message lists the closest known names.
+    """
+    name = name.strip()
+    row = db.execute("select actor_id from actor_aliases where alias = ?", [name]).fetchone()
+    if row:
+        return row[0]
+    canonical = load_ontology().resolve(name)
+    if canonical:
+        return canonical
+    if db.execute("select 1 from actors where id = ?", [name]).fetchone():
+        return name
+    known = [r[0] for r in db.execute("select id from actors union select alias from actor_aliases")]
+    raise QueryError(f"unknown actor {name!r}", suggestions=closest(name, known))
+
+
+def actor_scope(db: sqlite_utils.Database, name: str, exact: bool = False) -> set[str]:
+    """``name`` resolved, with every narrower actor (is_a / part_of, transitively) unless ``exact``."""
+    canonical = resolve_actor(db, name)
+    if exact:
+        return {canonical}
+    edges = [tuple(r) for r in db.execute("select child, parent, rel from actor_relations")]
+    children: dict[str, set[str]] = {}
+    for child, parent, _ in edges:
+        children.setdefault(parent, set()).add(child)
+    out, todo = {canonical}, [canonical]
+    while todo:
+        for c in children.get(todo.pop(), ()):
+            if c not in out:
+                out.add(c)
+                todo.append(c)
+    return out
+
+
+def resolve_citation(db: sqlite_utils.Database, text: str) -> list[str]:
+    """Citation IDs for ``text`` however it is written (``《中华人民共和国认证认可条例》``,
+    ``认证认可条例``, ``GB/T27021.1``, ``市监认证〔2019〕18号``). A standard number also matches
+    its parts (``GB/T 27021`` → ``GB/T 27021.1``, ``.2`` …).
+
+    Raises:
+        QueryError: nothing cited matches; the message lists the closest cited keys.
+    """
+    text = text.strip()
+    if STANDARD_RE.search(text):
+        key = citation_key("standard", text)
+        rows = db.execute("select id from citations where kind = 'standard' and (key = ? or key like ?)",
+                          [key, key + ".%"]).fetchall()
+    elif re.search(r"〔\d{4}〕|\[\d{4}\]", text):
+        rows = db.execute("select id from citations where key = ?", [citation_key("doc_number", text)]).fetchall()
+    else:
+        key = citation_key("title", text if text.startswith("《") else f"《{text}》")
+        rows = db.execute("select id from citations where kind = 'title' and key = ?", [key]).fetchall()
+    if rows:
+        return [r[0] for r in rows]
+    known = [r[0] for r in db.execute("select distinct key from citations")]
+    raise QueryError(f"nothing cites {text!r}", suggestions=closest(citation_key("title", text), known))
+
+
+def _notice_ids(db: sqlite_utils.Database, notice: str) -> list[str]:
+    rows = db.execute("select id from notices where id = ? or name = ? or doc_number = ? or title = ?",
+                      [notice] * 4).fetchall()
+    if not rows:
+        rows = db.execute("select id from notices where name like ? or title like ?",
+                          [f"%{notice}%"] * 2).fetchall()
+    if rows:
+        return [r[0] for r in rows]
+    known = [r[0] for r in db.execute("select name from notices")]
+    raise QueryError(f"no notice {notice!r}", suggestions=closest(notice, known))
+
+
+def _fts_phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+# ------------------------------------------------------------------ obligations
+def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool = False,
+                modality: str | list[str] | None = None, notice: str | None = None,
+                due_before: str | None = None, due_after: str | None = None, cites: str | None = None,
+                text: str | None = None, clause: str | None = None, limit: int | None = None,
+                with_deadline: bool = False) -> list[ObligationRow]:
+    """Obligations matching every given filter, ordered by notice then document order.
+
+    Args:
+        actor: bound actor (alias or abbreviation allowed); narrower actors included unless ``exact``.
+        modality: one or several of ``must``, ``must_not``, ``may``, ``encouraged``, ``target``.
+        notice: notice name, ID, 文号 or title (a substring of the name or title also matches).
+        due_before / due_after: ISO dates; only obligations with a dated deadline in range
+            (``due_before`` exclusive, ``due_after`` inclusive).
+        cites: a cited title, standard or document number, however written.
+        text: full-text search in subject, action and condition (3+ characters use the
+            trigram index; shorter strings a substring scan).
+        clause: a clause path; the clause and everything under it.
+        limit: at most this many rows.
+        with_deadline: only obligations that have a deadline.
+    Raises:
+        QueryError: unknown actor, notice, citation or modality.
+    """
+    where, params = [], []
+    if actor:
+        scope = sorted(actor_scope(db, actor, exact))
+        where.append(f"o.id in (select obligation_id from obligation_actors where actor_id in "
+                     f"({','.join('?' * len(scope))}))")
+        params += scope
+    if modality:
+        mods = [modality] if isinstance(modality, str) else list(modality)
+        bad = [m for m in mods if m not in MODALITIES]
+        if bad:
+            raise QueryError(f"unknown modality {bad[0]!r}", suggestions=list(MODALITIES))
+        where.append(f"o.modality in ({','.join('?' * len(mods))})")
+        params += mods
+    if notice:
+        ids = _notice_ids(db, notice)
+        where.append(f"o.notice_id in ({','.join('?' * len(ids))})")
+        params += ids
+    if due_before:
+        where.append("o.deadline_date < ?")
+        params.append(_iso(due_before))
+    if due_after:
+        where.append("o.deadline_date >= ?")
+        params.append(_iso(due_after))
+    if cites:
+        cids = resolve_citation(db, cites)
+        marks = ",".join("?" * len(cids))
+        where.append(f"(o.id in (select obligation_id from obligation_citations where citation_id in ({marks})) "
+                     f"or o.clause_id in (select clause_id from clause_citations where citation_id in ({marks})))")
+        params += cids + cids
+    if text:
+        if len(text) >= 3:
+            where.append("o.rowid in (select rowid from obligations_fts where obligations_fts match ?)")
+            params.append(_fts_phrase(text))
+        else:
+            where.append("(instr(o.action, ?) or instr(coalesce(o.condition, ''), ?) or instr(o.subject, ?))")
+            params += [text] * 3
+    if with_deadline:
+        where.append("o.deadline_kind is not null")
+    if clause:
+        where.append("(o.path = ? or o.path like ?)")
+        params += [clause, clause.rstrip("/") + "/%"]
+    sql = _SELECT + (" where " + " and ".join(where) if where else "") + " order by n.name, o.ord"
+    if limit:
+        sql += f" limit {int(limit)}"
+    cur = db.execute(sql, params)
+    cols = [d[0] for d in cur.description]
+    return [_row(dict(zip(cols, r))) for r in cur.fetchall()]
+
+
+def _iso(value: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as e:
+        raise QueryError(f"not an ISO date: {value!r} (expected YYYY-MM-DD)") from e
+
+
+# ------------------------------------------------------------------ actors
+def actors(db: sqlite_utils.Database, include_unbound: bool = False) -> list[ActorSummary]:
+    """Every actor bound by at least one obligation (all lexicon actors with
+    ``include_unbound``), most obligations first; unlisted actors (not in the lexicon) are
+    marked ``in_lexicon=False``."""
+    counts: dict[str, dict] = {}
+    for actor_id, modality, notice, n in db.execute(
+            "select oa.actor_id, o.modality, nt.name, count(*) from obligation_actors oa "
+            "join obligations o on o.id = oa.obligation_id join notices nt on nt.id = o.notice_id "
+            "group by oa.actor_id, o.modality, nt.name"):
+        c = counts.setdefault(actor_id, {"mod": {}, "notice": {}})
+        c["mod"][modality] = c["mod"].get(modality, 0) + n
+        c["notice"][notice] = c["notice"].get(notice, 0) + n
+    broader: dict[str, list[str]] = {}
+    for child, parent, rel in db.execute("select child, parent, rel from actor_relations order by parent"):
+        broader.setdefault(child, []).append(f"{rel} {parent}")
+    out = []
+    for name, kind, in_lex in db.execute("select id, kind, in_lexicon from actors"):
+        c = counts.get(name)
+        if c is None and not include_unbound:
+            continue
+        c = c or {"mod": {}, "notice": {}}
+        out.append(ActorSummary(name, kind or "", bool(in_lex), sum(c["mod"].values()),
+                                {m: c["mod"][m] for m in MODALITIES if m in c["mod"]},
+                                dict(sorted(c["notice"].items())), tuple(broader.get(name, ()))))
+    return sorted(out, key=lambda a: (-a.total, a.name))
+
+
+# ------------------------------------------------------------------ deadlines
+def deadlines(db: sqlite_utils.Database, as_of: str | None = None, actor: str | None = None,
+              exact: bool = False) -> DeadlineReport:
+    """Obligations with deadlines. Dated ones (an ISO ``deadline_date``) in date order, each
+    ``overdue`` or ``upcoming`` relative to ``as_of`` (default: today); recurring, immediate
+    and relative (``30日内``) ones listed apart."""
+    as_of = _iso(as_of) if as_of else date.today().isoformat()
+    rows = obligations(db, actor=actor, exact=exact, with_deadline=True)
+    ref = date.fromisoformat(as_of)
+    dated = []
+    for r in sorted((r for r in rows if r.deadline_date), key=lambda r: (r.deadline_date, r.notice, r.path)):
+        days = (date.fromisoformat(r.deadline_date) - ref).days
+        dated.append(DeadlineRow(r, "overdue" if days < 0 else "upcoming", days))
+    by_kind = {k: [r for r in rows if r.deadline_kind == k and not r.deadline_date]
+               for k in ("recurring", "immediate", "relative", "absolute")}
+    return DeadlineReport(as_of, dated, by_kind["recurring"], by_kind["immediate"],
+                          by_kind["relative"] + by_kind["absolute"])
+
+
+# ------------------------------------------------------------------ citations
+def citations(db: sqlite_utils.Database) -> list[CitationSummary]:
+    """What is cited (by obligations or clauses), how often, by which notices; most cited first."""
+    per: dict[str, dict] = {}
+    for cid, key, kind, target, notice, n in db.execute(
+            "select c.id, c.key, c.kind, t.name, nt.name, count(*) from clause_citations cc "
+            "join citations c on c.id = cc.citation_id join clauses cl on cl.id = cc.clause_id "
+            "join notices nt on nt.id = cl.notice_id left join notices t on t.id = c.notice_id "
+            "group by c.id, nt.name"):
+        p = per.setdefault(cid, {"key": key, "kind": kind, "target": target, "notices": {}})
+        p["notices"][notice] = n
+    out = [CitationSummary(p["key"], p["kind"], sum(p["notices"].values()), dict(sorted(p["notices"].items())),
+                           p["target"]) for p in per.values()]
+    return sorted(out, key=lambda c: (-c.count, c.key))
+
+
+def citing_clauses(db: sqlite_utils.Database, of: str) -> list[CitingClause]:
+    """The clauses citing ``of`` (a title, standard or document number, however written).
+
+    Raises:
+        QueryError: nothing cites it (with the closest cited keys).
+    """
+    cids = resolve_citation(db, of)
+    rows = db.execute(
+        f"select nt.name, cl.path, cl.text, cc.text, cl.id from clause_citations cc "
+        f"join clauses cl on cl.id = cc.clause_id join notices nt on nt.id = cl.notice_id "
+        f"where cc.citation_id in ({','.join('?' * len(cids))}) order by nt.name, cl.ord", cids).fetchall()
+    return [CitingClause(*r) for r in rows]
+
+
+# ------------------------------------------------------------------ show
+def show(db: sqlite_utils.Database, item_id: str, similar: int = 5) -> ShowResult:
+    """One obligation or clause by ID: full clause text, headings above it, and neighbours:
+    obligations in other notices binding the same actor and citing the same thing, the
+    clause's other obligations, and near-duplicates in other notices (character-bigram
+    similarity of the action >= 0.5, the ``similar`` best).
+
+    Raises:
+        QueryError: no obligation or clause has this ID (the closest ID prefixes are listed).
+    """
+    got = obligations_by_ids(db, [item_id])
+    if got:
+        ob = got[0]
+        clause_id = ob.clause_id
+    else:
+        ob = None
+        clause_id = item_id
+    cl = db.execute("select c.id, c.notice_id, c.path, c.text, c.parent_path, n.name, coalesce(n.title, n.name) "
+                    "from clauses c join notices n on n.id = c.notice_id where c.id = ?", [clause_id]).fetchone()
+    if cl is None:
+        known = [r[0] for r in db.execute("select id from obligations where id like ? union "
+                                          "select id from clauses where id like ? limit 5",
+                                          [item_id[:4] + "%"] * 2)]
+        raise QueryError(f"no obligation or clause with ID {item_id!r}", suggestions=known)
+    cid, nid, path, text, parent, notice, title = cl
+    headings = []
+    while parent:
+        p = db.execute("select path, text, parent_path from clauses where notice_id = ? and path = ?",
+                       [nid, parent]).fetchone()
+        if p is None:
+            break
+        headings.insert(0, (p[0], p[1].split("\n")[0]))
+        parent = p[2]
+    in_clause = obligations_by_clause(db, cid)
+    neighbours: list[Neighbour] = []
+    if ob is not None:
+        neighbours += [Neighbour(o, "same clause") for o in in_clause if o.id != ob.id]
+        if ob.citations and ob.actors:
+            same = db.execute(
+                "select distinct oa.obligation_id from obligation_actors oa "
+                "join obligation_citations oc on oc.obligation_id = oa.obligation_id "
+                "join citations c on c.id = oc.citation_id join obligations o on o.id = oa.obligation_id "
+                f"where oa.actor_id in ({','.join('?' * len(ob.actors))}) "
+                f"and c.key in ({','.join('?' * len(ob.citations))}) and o.notice_id != ? limit 20",
+                [*ob.actors, *ob.citations, nid]).fetchall()
+            neighbours += [Neighbour(o, "same actor and citation") for o in obligations_by_ids(db, [r[0] for r in same])]
+        neighbours += [Neighbour(o, "similar text", s) for o, s in similar_obligations(db, ob, nid)[:similar]]
+    return ShowResult("obligation" if ob else "clause", item_id, notice, title, path, text, headings,
+                      ob, in_clause, neighbours)
+
+
+def obligations_by_ids(db: sqlite_utils.Database, ids: list[str]) -> list[ObligationRow]:
+    """The obligations with these IDs (unknown IDs are skipped)."""
+    if not ids:
+        return []
+    cur = db.execute(_SELECT + f" where o.id in ({','.join('?' * len(ids))}) order by n.name, o.ord", ids)
+    cols = [d[0] for d in cur.description]
+    return [_row(dict(zip(cols, r))) for r in cur.fetchall()]
+
+
+def obligations_by_clause(db: sqlite_utils.Database, clause_id: str) -> list[ObligationRow]:
+    """The obligations a clause states, in order."""
+    cur = db.execute(_SELECT + " where o.clause_id = ? order by o.ord", [clause_id])
+    cols = [d[0] for d in cur.description]
+    return [_row(dict(zip(cols, r))) for r in cur.fetchall()]
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of the character bigrams of ``a`` and ``b`` (0..1)."""
+    ga = {a[i:i + 2] for i in range(len(a) - 1)}
+    gb = {b[i:i + 2] for i in range(len(b) - 1)}
+    return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else float(a == b)
+
+
+def similar_obligations(db: sqlite_utils.Database, ob: ObligationRow, exclude_notice: str | None = None,
+                        threshold: float = 0.5, candidates: int = 200) -> list[tuple[ObligationRow, float]]:
+    """Near-duplicates of ``ob`` in other notices: candidates from the trigram index (any of up
+    to 12 trigrams of the action), kept when their bigram similarity is >= ``threshold``."""
+    action = re.sub(r"\s+", "", ob.action)
+    grams = [action[i:i + 3] for i in range(0, max(1, len(action) - 2), max(1, (len(action) - 2) // 12 or 1))]
+    grams = [g for g in dict.fromkeys(grams) if len(g) == 3][:12]
+    if not grams:
+        return []
+    query = " OR ".join(_fts_phrase(g) for g in grams)
+    rows = db.execute(
+        "select o.id, o.action, o.notice_id from obligations o where o.rowid in "
+        "(select rowid from obligations_fts where obligations_fts match ? order by rank limit ?) and o.id != ?",
+        [query, candidates, ob.id]).fetchall()
+    scored = [(oid, similarity(action, a)) for oid, a, nid in rows if nid != exclude_notice]
+    scored = sorted(((oid, s) for oid, s in scored if s >= threshold), key=lambda x: -x[1])
+    by_id = {o.id: o for o in obligations_by_ids(db, [oid for oid, _ in scored])}
+    return [(by_id[oid], s) for oid, s in scored if oid in by_id]
+
+
+def to_plain(value):
+    """Dataclasses (and lists of them) as JSON-ready dicts and lists."""
+    from dataclasses import asdict, is_dataclass
+
+    if is_dataclass(value):
+        return asdict(value)
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    return value
+
+
+def dumps(value) -> str:
+    """``value`` as pretty JSON (Chinese kept as is)."""
+    return json.dumps(to_plain(value), ensure_ascii=False, indent=2)

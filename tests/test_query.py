@@ -1,0 +1,175 @@
+"""`regpipe query` and the library behind it, on the database of the bundled corpora."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import query as q
+from pipeline.actors import load_ontology
+from pipeline.cli import cli
+from pipeline.errors import QueryError, StoreError
+from pipeline.store import SCHEMA_VERSION, open_db
+
+
+@pytest.fixture(scope="module")
+def db(corpus_run):
+    return open_db(corpus_run[2], create=False)
+
+
+def test_auditor_obligations_in_cnca_2025_09_are_exactly_clause_15(db):
+    # （十五）审核员不得接受……，应当主动告知……: two duties, nothing bound to another actor
+    rows = q.obligations(db, actor="审核员", notice="cnca-2025-09")
+    assert [(r.path, r.modality) for r in rows] == [("二/（十五）", "must_not"), ("二/（十五）", "must")]
+    assert all("审核员" in r.actors for r in rows)
+
+
+def test_actor_query_includes_narrower_actors_unless_exact(db):
+    broad = {r.id for r in q.obligations(db, actor="认证机构")}
+    exact = {r.id for r in q.obligations(db, actor="认证机构", exact=True)}
+    auditors = {r.id for r in q.obligations(db, actor="审核员")}
+    assert exact < broad and auditors <= broad and not auditors & exact
+    # 国家认监委 is part of 市场监管总局, which is a 市场监管部门
+    assert "国家认监委" in q.actor_scope(db, "市场监管部门")
+
+
+def test_aliases_and_notice_abbreviations_resolve(db):
+    assert q.resolve_actor(db, "各认证机构") == "认证机构"
+    assert q.resolve_actor(db, "管理体系认证机构") == "认证机构"  # defined by （以下简称认证机构）
+    assert q.resolve_actor(db, "国家认证认可监督管理委员会") == "国家认监委"
+    assert q.resolve_actor(db, "市场监督管理部门") == "市场监管部门"
+
+
+def test_unknown_actor_suggests_closest_names(db):
+    with pytest.raises(QueryError) as e:
+        q.obligations(db, actor="认证机够")
+    assert e.value.suggestions[0] == "认证机构"
+
+
+def test_unlisted_actors_are_stored_and_placed(db):
+    names = {a.name: a for a in q.actors(db)}
+    unlisted = [a for a in names.values() if not a.in_lexicon]
+    assert unlisted, "actors outside the lexicon are reported"
+    # 京津冀、长三角……等市场监管部门 (2024-103) sits under 市场监管部门
+    regional = [a for a in unlisted if a.name.endswith("等市场监管部门")]
+    assert regional and "is_a 市场监管部门" in regional[0].broader
+
+
+def test_ontology_splits_coordinated_subjects():
+    onto = load_ontology()
+    assert onto.split("认证机构和认证人员") == ["认证机构", "认证人员"]
+    assert onto.split("认证机构及其人员") == ["认证机构", "人员"]
+    assert onto.split("各级市场监管部门") == ["各级市场监管部门"]
+
+
+def test_citations_resolved_however_written(db):
+    long = {r.id for r in q.obligations(db, cites="《中华人民共和国认证认可条例》")}
+    short = {r.id for r in q.obligations(db, cites="认证认可条例")}
+    assert long == short and long
+    # GB/T 27021 covers GB/T27021.1 (cnca-2025-09) and GB/T 27021 (cnca-2017-137)
+    notices = {c.notice for c in q.citing_clauses(db, "GB/T 27021")}
+    assert {"cnca-2017-137-qms-certification-upgrade", "cnca-2025-09-management-system-certification"} <= notices
+    cited = {c.key: c for c in q.citations(db)}
+    assert cited["认证认可条例"].notice == "cert-accreditation-regulation-2023"  # the newest version
+    with pytest.raises(QueryError):
+        q.citing_clauses(db, "不存在的条例")
+
+
+def test_filters_combine(db):
+    rows = q.obligations(db, actor="认证机构", modality="must_not", notice="cnca-2025-09")
+    assert rows and all(r.modality == "must_not" for r in rows)
+    assert all(r.notice.startswith("cnca-2025-09") for r in rows)
+    due = q.obligations(db, due_before="2027-01-01", due_after="2026-01-01")
+    assert due and all("2026-01-01" <= r.deadline_date < "2027-01-01" for r in due)
+    under = q.obligations(db, notice="cnca-2025-09", clause="二")
+    assert under and all(r.path.startswith("二/") or r.path == "二" for r in under)
+
+
+def test_full_text_search_on_chinese(db):
+    rows = q.obligations(db, text="执业资格注册")
+    assert rows and all("执业资格注册" in (r.action + (r.condition or "") + r.subject) for r in rows)
+    short = q.obligations(db, text="保密")  # under three characters: substring scan
+    assert short and all("保密" in (r.action + (r.condition or "") + r.subject) for r in short)
+
+
+def test_deadlines_as_of_split_overdue_upcoming_and_kinds(db):
+    rep = q.deadlines(db, as_of="2026-11-23")
+    dates = [d.obligation.deadline_date for d in rep.dated]
+    assert dates == sorted(dates)
+    assert all((d.status == "overdue") == (d.obligation.deadline_date < "2026-11-23") for d in rep.dated)
+    assert {d.status for d in rep.dated} == {"overdue", "upcoming"}
+    assert rep.recurring and all(o.deadline_kind == "recurring" for o in rep.recurring)
+
+
+def test_show_gives_clause_text_headings_and_neighbours(db):
+    ob = q.obligations(db, actor="审核员", notice="cnca-2025-09")[0]
+    r = q.show(db, ob.id)
+    assert r.kind == "obligation" and "审核员不得接受" in r.clause_text
+    assert r.headings and r.headings[0][0] == "二"
+    assert any(n.reason == "same clause" for n in r.neighbours)
+    # a duty restated in the 2016/2020/2023 versions of 认证认可条例 is found as similar text
+    art = q.obligations(db, notice="cert-accreditation-regulation-2020", actor="认证机构")[0]
+    similar = [n for n in q.show(db, art.id).neighbours if n.reason == "similar text"]
+    assert any(n.obligation.notice == "cert-accreditation-regulation-2023" and n.score > 0.9 for n in similar)
+
+
+def test_cli_formats_and_errors(corpus_run):
+    db_path = str(corpus_run[2])
+    runner = CliRunner()
+    res = runner.invoke(cli, ["query", "obligations", "--actor", "审核员", "--notice", "cnca-2025-09",
+                              "--json", "--db", db_path])
+    assert res.exit_code == 0 and len(json.loads(res.output)) == 2
+    res = runner.invoke(cli, ["query", "actors", "--csv", "--db", db_path])
+    rows = list(csv.DictReader(io.StringIO(res.output)))
+    assert rows[0]["actor"] == "认证机构" and int(rows[0]["total"]) > 100
+    res = runner.invoke(cli, ["query", "obligations", "--actor", "认证机够", "--db", db_path])
+    assert res.exit_code == 1 and "认证机构" in res.output and "Traceback" not in res.output
+    for sub in (["deadlines", "--as-of", "2026-11-23"], ["citations"], ["citations", "--of", "认证认可条例"]):
+        res = runner.invoke(cli, ["query", *sub, "--db", db_path])
+        assert res.exit_code == 0, res.output
+
+
+def test_old_schema_says_how_to_migrate_and_migrates(tmp_path):
+    path = tmp_path / "old.db"
+    con = sqlite3.connect(path)  # the version-1 tables that changed, with one obligation
+    con.execute("create table notices (id text primary key, name text, source text, format text, title text, "
+                "doc_number text, issuer text, date text, addressees text, attachments text, truncated integer, "
+                "warnings text, sha256 text, text text)")
+    con.execute("create table actors (id text primary key, name text)")
+    con.execute("create table citations (id text primary key, key text, kind text)")
+    con.execute("create table obligations (id text primary key, notice_id text, clause_id text, path text, "
+                "actor_id text, subject text, subject_explicit integer, modality text, trigger text, action text, "
+                "condition text, deadline_text text, deadline_kind text, deadline_date text, sentence text, ord integer)")
+    con.execute("insert into notices (id, name) values ('n1', 'old')")
+    con.execute("insert into obligations (id, notice_id, subject, modality, trigger, action) "
+                "values ('o1', 'n1', '认证机构和认证人员', 'must', '应当', '遵守认证规则')")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="migrate"):
+        open_db(path, create=False)
+    db = open_db(path)  # what `regpipe extract --db` does
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert "actor_relations" in db.table_names()
+    bound = [r[0] for r in db.execute("select actor_id from obligation_actors where obligation_id = 'o1'")]
+    assert sorted(bound) == ["认证人员", "认证机构"]
+
+
+def test_graph_export_formats(corpus_run, tmp_path):
+    runner = CliRunner()
+    for fmt in ("graphml", "gexf", "json", "html"):
+        out = tmp_path / f"g.{fmt}"
+        res = runner.invoke(cli, ["graph", "export", "--format", fmt, "-o", str(out), "--db", str(corpus_run[2])])
+        assert res.exit_code == 0, res.output
+        assert out.stat().st_size > 10_000
+    page = (tmp_path / "g.html").read_text(encoding="utf-8")
+    # self-contained: no external script, style or data
+    assert "http://" not in page and "https://" not in page and "<script src" not in page
+    data = json.loads(page.split('type="application/json">', 1)[1].split("</script>", 1)[0])
+    kinds = {n["kind"] for n in data["nodes"]}
+    assert kinds == {"notice", "obligation", "actor", "citation"}
+    assert "审核员" in data["scope"]["认证机构"]
