@@ -239,6 +239,17 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
         _insert(db, "obligation_citations", links, ignore=True)
         _insert(db, "obligation_actors", [{"obligation_id": oid, "actor_id": a}
                                           for oid, names in bound.items() for a in names], ignore=True)
+        if old:
+            _drop_orphan_actors(db)
+
+
+def _drop_orphan_actors(db: sqlite_utils.Database) -> None:
+    """Unlisted actors that no obligation binds any more (their notice was re-extracted)."""
+    orphans = ("select id from actors where in_lexicon = 0 and not exists "
+               "(select 1 from obligation_actors oa where oa.actor_id = actors.id) and not exists "
+               "(select 1 from obligations o where o.actor_id = actors.id)")
+    db.execute(f"delete from actor_relations where child in ({orphans})")
+    db.execute(f"delete from actors where id in ({orphans})")
 
 
 def _notice_aliases(notice: Notice, onto) -> list[dict]:
