@@ -56,6 +56,7 @@ def main() -> None:
             "obligations --actor 认证机构 --modality must_not --notice copy00001": lambda: q.obligations(
                 db, actor="认证机构", modality="must_not", notice="copy00001"),
             "obligations --actor 认证机构 --limit 100": lambda: q.obligations(db, actor="认证机构", limit=100),
+            "obligations --actor 认证机构 (every row)": lambda: q.obligations(db, actor="认证机构"),
             "obligations --text 执业资格注册": lambda: q.obligations(db, text="执业资格注册"),
             "obligations --cites GB/T 27021": lambda: q.obligations(db, cites="GB/T 27021"),
             "obligations --due-before 2027-01-01": lambda: q.obligations(db, due_before="2027-01-01"),

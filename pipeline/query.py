@@ -130,21 +130,36 @@ class ShowResult:
 _SELECT = """
 select o.id, n.name as notice, coalesce(n.title, n.name) as title, n.doc_number, o.path, o.subject,
        o.modality, o.trigger, o.action, o.condition, o.deadline_text, o.deadline_kind, o.deadline_date,
-       o.clause_id, o.ord,
-       (select group_concat(actor_id, '|') from obligation_actors oa where oa.obligation_id = o.id) as actors,
-       (select group_concat(c.key, '|') from obligation_citations oc join citations c on c.id = oc.citation_id
-         where oc.obligation_id = o.id) as cites
+       o.clause_id, o.ord
 from obligations o join notices n on n.id = o.notice_id
 """
 
 
-def _row(r: dict) -> ObligationRow:
-    return ObligationRow(
+def _fetch(db: sqlite_utils.Database, sql: str, params: list) -> list[ObligationRow]:
+    """Run an obligation ``_SELECT`` and attach each row's actors and citation keys (fetched in
+    batches by ID: correlated subqueries per row cost ten times more on large results)."""
+    cur = db.execute(sql, params)
+    cols = [d[0] for d in cur.description]
+    rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+    actors: dict[str, list[str]] = {}
+    cites: dict[str, set[str]] = {}
+    ids = [r["id"] for r in rows]
+    for i in range(0, len(ids), 900):
+        chunk = ids[i:i + 900]
+        marks = ",".join("?" * len(chunk))
+        for oid, actor in db.execute(f"select obligation_id, actor_id from obligation_actors "
+                                     f"where obligation_id in ({marks})", chunk):
+            actors.setdefault(oid, []).append(actor)
+        for oid, key in db.execute(f"select oc.obligation_id, c.key from obligation_citations oc "
+                                   f"join citations c on c.id = oc.citation_id where oc.obligation_id in ({marks})",
+                                   chunk):
+            cites.setdefault(oid, set()).add(key)
+    return [ObligationRow(
         id=r["id"], notice=r["notice"], title=r["title"], doc_number=r["doc_number"], path=r["path"],
-        subject=r["subject"], actors=tuple((r["actors"] or "").split("|")) if r["actors"] else (),
-        modality=r["modality"], trigger=r["trigger"], action=r["action"], condition=r["condition"],
-        deadline_text=r["deadline_text"], deadline_kind=r["deadline_kind"], deadline_date=r["deadline_date"],
-        citations=tuple(sorted(set((r["cites"] or "").split("|")))) if r["cites"] else (), clause_id=r["clause_id"])
+        subject=r["subject"], actors=tuple(actors.get(r["id"], ())), modality=r["modality"], trigger=r["trigger"],
+        action=r["action"], condition=r["condition"], deadline_text=r["deadline_text"],
+        deadline_kind=r["deadline_kind"], deadline_date=r["deadline_date"],
+        citations=tuple(sorted(cites.get(r["id"], ()))), clause_id=r["clause_id"]) for r in rows]
 
 
 def resolve_actor(db: sqlite_utils.Database, name: str) -> str:
@@ -291,9 +306,7 @@ def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool
     sql = _SELECT + (" where " + " and ".join(where) if where else "") + " order by n.name, o.ord"
     if limit:
         sql += f" limit {int(limit)}"
-    cur = db.execute(sql, params)
-    cols = [d[0] for d in cur.description]
-    return [_row(dict(zip(cols, r))) for r in cur.fetchall()]
+    return _fetch(db, sql, params)
 
 
 def _iso(value: str) -> str:
@@ -309,10 +322,9 @@ def actors(db: sqlite_utils.Database, include_unbound: bool = False) -> list[Act
     ``include_unbound``), most obligations first; unlisted actors (not in the lexicon) are
     marked ``in_lexicon=False``."""
     counts: dict[str, dict] = {}
-    for actor_id, modality, notice, n in db.execute(
-            "select oa.actor_id, o.modality, nt.name, count(*) from obligation_actors oa "
-            "join obligations o on o.id = oa.obligation_id join notices nt on nt.id = o.notice_id "
-            "group by oa.actor_id, o.modality, nt.name"):
+    names = dict(db.execute("select id, name from notices").fetchall())
+    for actor_id, modality, notice_id, n in db.execute("select actor_id, modality, notice_id, n from actor_counts"):
+        notice = names.get(notice_id, notice_id)
         c = counts.setdefault(actor_id, {"mod": {}, "notice": {}})
         c["mod"][modality] = c["mod"].get(modality, 0) + n
         c["notice"][notice] = c["notice"].get(notice, 0) + n
@@ -435,16 +447,12 @@ def obligations_by_ids(db: sqlite_utils.Database, ids: list[str]) -> list[Obliga
     """The obligations with these IDs (unknown IDs are skipped)."""
     if not ids:
         return []
-    cur = db.execute(_SELECT + f" where o.id in ({','.join('?' * len(ids))}) order by n.name, o.ord", ids)
-    cols = [d[0] for d in cur.description]
-    return [_row(dict(zip(cols, r))) for r in cur.fetchall()]
+    return _fetch(db, _SELECT + f" where o.id in ({','.join('?' * len(ids))}) order by n.name, o.ord", ids)
 
 
 def obligations_by_clause(db: sqlite_utils.Database, clause_id: str) -> list[ObligationRow]:
     """The obligations a clause states, in order."""
-    cur = db.execute(_SELECT + " where o.clause_id = ? order by o.ord", [clause_id])
-    cols = [d[0] for d in cur.description]
-    return [_row(dict(zip(cols, r))) for r in cur.fetchall()]
+    return _fetch(db, _SELECT + " where o.clause_id = ? order by o.ord", [clause_id])
 
 
 def similarity(a: str, b: str) -> float:

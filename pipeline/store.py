@@ -24,9 +24,10 @@ from .model import Clause, Notice, Obligation
 from .actors import load_ontology
 from .nlp import citation_key, find_citations
 
-SCHEMA_VERSION = 2
-"""1: first release. 2: actor ontology (``actors.kind``/``in_lexicon``, ``actor_aliases``,
-``actor_relations``, ``obligation_actors``), ``citations.notice_id``, FTS on the texts only."""
+SCHEMA_VERSION = 3
+"""1: first release. 2 and 3 (same session): actor ontology (``actors.kind``/``in_lexicon``, ``actor_aliases``,
+``actor_relations``, ``obligation_actors``, ``actor_counts``: obligations per actor, notice and
+modality, kept with the rows), ``citations.notice_id``, FTS on the texts only."""
 DEFAULT_DB = Path("extracted/requirements.db")
 
 
@@ -60,8 +61,8 @@ def open_db(path: str | Path = DEFAULT_DB, create: bool = True) -> sqlite_utils.
         raise StoreError(f"{path}: schema version {version} is newer than this regpipe ({SCHEMA_VERSION}); upgrade regpipe")
     if not create and version < SCHEMA_VERSION:
         raise StoreError(f"{path}: old schema (version {version}, this regpipe uses {SCHEMA_VERSION}); "
-                         f"migrate it with `regpipe extract --db {path}` (any notice, or none new: "
-                         "the schema is upgraded in place and existing rows are kept)")
+                         f"run `regpipe extract [PATH...] --db {path}` once to migrate it "
+                         "(the schema is upgraded in place; existing rows are kept)")
     db.execute("PRAGMA foreign_keys = ON")
     # write-ahead log: a commit appends to the log instead of rewriting pages and syncing twice;
     # still one atomic transaction per notice (https://www.sqlite.org/wal.html)
@@ -105,6 +106,8 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
         db["obligation_actors"].create({"obligation_id": str, "actor_id": str}, pk=("obligation_id", "actor_id"),
                                        foreign_keys=[("obligation_id", "obligations", "id"),
                                                      ("actor_id", "actors", "id")], if_not_exists=True)
+        db["actor_counts"].create({"actor_id": str, "notice_id": str, "modality": str, "n": int},
+                                  pk=("actor_id", "notice_id", "modality"), if_not_exists=True)
         db["clause_citations"].create({"clause_id": str, "citation_id": str, "text": str},
                                       pk=("clause_id", "citation_id"),
                                       foreign_keys=[("clause_id", "clauses", "id"), ("citation_id", "citations", "id")],
@@ -116,6 +119,7 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
         for table, cols in (("clauses", ["notice_id"]), ("obligations", ["notice_id"]),
                             ("obligations", ["actor_id"]), ("obligations", ["deadline_date"]),
                             ("obligations", ["clause_id"]), ("obligation_actors", ["actor_id"]),
+                            ("obligations", ["deadline_kind"]), ("actor_counts", ["notice_id"]),
                             ("clause_citations", ["citation_id"]), ("obligation_citations", ["citation_id"]),
                             ("notices", ["name"])):
             db[table].create_index(cols, if_not_exists=True)
@@ -126,12 +130,15 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
                 db[table].enable_fts(cols, tokenize="trigram", create_triggers=True, replace=True)
                 db[table].rebuild_fts()
         sync_ontology(db)
-        if version == 1:  # bind the existing obligations to the ontology's actors
+        if version >= 1:  # existing rows: bind their obligations to the ontology's actors, recount
             onto = load_ontology()
             rows = [(o, a) for o, subj in db.execute("select id, subject from obligations")
                     for a in onto.split(subj or "")]
             _ensure_actors(db, {a for _, a in rows})
             db.conn.executemany("INSERT OR IGNORE INTO obligation_actors VALUES (?, ?)", rows)
+            db.execute("DELETE FROM actor_counts")
+            db.execute("INSERT INTO actor_counts SELECT oa.actor_id, o.notice_id, o.modality, count(*) "
+                       "FROM obligation_actors oa JOIN obligations o ON o.id = oa.obligation_id GROUP BY 1, 2, 3")
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     resolve_citations(db)
 
@@ -199,6 +206,7 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
             db.execute("delete from obligation_citations where obligation_id in (select id from obligations where notice_id = ?)", [oid])
             db.execute("delete from obligation_actors where obligation_id in (select id from obligations where notice_id = ?)", [oid])
             db.execute("delete from obligations where notice_id = ?", [oid])
+            db.execute("delete from actor_counts where notice_id = ?", [oid])
             db.execute("delete from clause_citations where clause_id in (select id from clauses where notice_id = ?)", [oid])
             db.execute("delete from clauses where notice_id = ?", [oid])
             db.execute("delete from notices where id = ?", [oid])
@@ -239,6 +247,12 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
         _insert(db, "obligation_citations", links, ignore=True)
         _insert(db, "obligation_actors", [{"obligation_id": oid, "actor_id": a}
                                           for oid, names in bound.items() for a in names], ignore=True)
+        tally: dict[tuple[str, str], int] = {}
+        for o in obligations:
+            for a in bound[o.id]:
+                tally[(a, o.modality)] = tally.get((a, o.modality), 0) + 1
+        _insert(db, "actor_counts", [{"actor_id": a, "notice_id": nid, "modality": m, "n": n}
+                                     for (a, m), n in tally.items()])
         if old:
             _drop_orphan_actors(db)
 
