@@ -298,6 +298,54 @@ def query_show(item_id, db_path, as_json):
             con.print(f"  {nb.reason}{score}: {o.notice} {o.path} — {o.subject} {o.trigger} {o.action[:60]}  {o.id}")
 
 
+@query.command(name="changes")
+@click.option("--notice", help="Only changes made by this (new) version: name, 文号 or title.")
+@click.option("--actor", help="Only obligation changes for this actor.")
+@_db_option
+@_format_options
+@_errors_as_messages
+def query_changes(notice, actor, db_path, as_json, as_csv):
+    """Changes recorded by `regpipe diff` between versions in the database."""
+    from . import query as q
+    rows = q.changes(_open(db_path), notice=notice, actor=actor)
+    _emit([{"old": r.old_notice, "new": r.new_notice, "level": r.level, "kind": r.kind, "actor": r.actor or "",
+            "old path": r.old_path or "", "new path": r.new_path or "", "before": r.before or "",
+            "after": r.after or ""} for r in rows], as_json, as_csv, "changes", rows)
+
+
+# ------------------------------------------------------------------ diff
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", help="Write the report to this file instead of printing it.")
+@_db_option
+@_errors_as_messages
+def diff(old, new, fmt, output, db_path):
+    """What NEW changes relative to OLD (notice files, or notices in the database).
+
+    When both versions are notices in the database, the changes are recorded there
+    (`regpipe query changes`) and in the graph (supersedes / amends edges).
+    """
+    from .diff import diff_versions, load_version, store_diff
+    from .report import render_html, render_json, render_markdown, render_text
+    from .store import open_db
+
+    db = open_db(db_path, create=False) if Path(db_path).exists() else None
+    a, b = load_version(old, db), load_version(new, db)
+    d = diff_versions(a, b)
+    stored = store_diff(db, d, a, b) if db is not None else 0
+    text = {"text": render_text, "md": render_markdown, "html": render_html, "json": render_json}[fmt](d)
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"{output}: {d.summary}")
+    else:
+        click.echo(text, nl=False)
+    if stored:
+        click.echo(f"recorded {stored} changes in {db_path}", err=True)
+
+
 # ------------------------------------------------------------------ graph
 @cli.group()
 def graph():

@@ -5,7 +5,8 @@ IDs are prefixed (``notice:…``, ``clause:…``, ``obligation:…``, ``actor:�
 ``citation:title:认证认可条例``). Edges (``rel`` attribute): ``contains`` (notice → top-level
 clause, clause → sub-clause), ``states`` (clause → obligation), ``binds`` (obligation → each actor it
 binds), ``is_a`` / ``part_of`` (narrower actor → broader actor, from the actor ontology),
-``cites`` (clause or obligation → citation) and ``refers_to`` (citation → notice, when a cited
+``supersedes`` (new version → old version) and ``amends`` (changed obligation → its old
+form), both recorded by ``regpipe diff``, ``cites`` (clause or obligation → citation) and ``refers_to`` (citation → notice, when a cited
 title or document number is a notice in the database: ``citations.notice_id``). Node and edge order is sorted, so the exported
 GraphML is byte-identical for the same database content.
 """
@@ -52,6 +53,11 @@ def build_graph(db: sqlite_utils.Database) -> nx.MultiDiGraph:
     for r in db.query("select child, parent, rel from actor_relations"):
         if f"actor:{r['child']}" in nodes and f"actor:{r['parent']}" in nodes:
             edges.append((f"actor:{r['child']}", f"actor:{r['parent']}", r["rel"]))
+    for r in db.query("select new_notice_id, old_notice_id from supersessions"):
+        edges.append((f"notice:{r['new_notice_id']}", f"notice:{r['old_notice_id']}", "supersedes"))
+    for r in db.query("select distinct new_obligation_id, old_obligation_id from changes "
+                      "where level = 'obligation' and new_obligation_id is not null and old_obligation_id is not null"):
+        edges.append((f"obligation:{r['new_obligation_id']}", f"obligation:{r['old_obligation_id']}", "amends"))
     links = [(f"obligation:{r['src']}", r) for r in db.query(
         "select l.obligation_id as src, c.key, c.kind, c.notice_id from obligation_citations l "
         "join citations c on c.id = l.citation_id")]

@@ -496,3 +496,46 @@ def to_plain(value):
 def dumps(value) -> str:
     """``value`` as pretty JSON (Chinese kept as is)."""
     return json.dumps(to_plain(value), ensure_ascii=False, indent=2)
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """A change recorded by ``regpipe diff`` (see :mod:`pipeline.diff`)."""
+    old_notice: str
+    new_notice: str
+    level: str  # clause | obligation
+    kind: str
+    actor: str | None
+    old_path: str | None
+    new_path: str | None
+    before: str | None
+    after: str | None
+    old_obligation_id: str | None
+    new_obligation_id: str | None
+
+
+def changes(db: sqlite_utils.Database, notice: str | None = None, actor: str | None = None,
+            exact: bool = False) -> list[ChangeRow]:
+    """Changes recorded between versions ("which obligations did the 2023 revision change?").
+
+    Args:
+        notice: only changes made by this new version (name, ID, 文号, title or part of one).
+        actor: only obligation changes binding this actor (narrower ones included unless ``exact``).
+    """
+    where, params = [], []
+    if notice:
+        ids = _notice_ids(db, notice)
+        where.append(f"c.new_notice_id in ({','.join('?' * len(ids))})")
+        params += ids
+    if actor:
+        scope = sorted(actor_scope(db, actor, exact))
+        where.append(f"c.level = 'obligation' and (c.actor in ({','.join('?' * len(scope))}) or "
+                     f"c.new_obligation_id in (select obligation_id from obligation_actors where actor_id in "
+                     f"({','.join('?' * len(scope))})))")
+        params += scope + scope
+    rows = db.execute(
+        "select o.name, n.name, c.level, c.kind, c.actor, c.old_path, c.new_path, c.before, c.after, "
+        "c.old_obligation_id, c.new_obligation_id from changes c join notices o on o.id = c.old_notice_id "
+        "join notices n on n.id = c.new_notice_id" + (" where " + " and ".join(where) if where else "")
+        + " order by n.name, c.level, c.rowid", params).fetchall()
+    return [ChangeRow(*r) for r in rows]

@@ -24,10 +24,11 @@ from .model import Clause, Notice, Obligation
 from .actors import load_ontology
 from .nlp import citation_key, find_citations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """1: first release. 2 and 3 (same session): actor ontology (``actors.kind``/``in_lexicon``, ``actor_aliases``,
 ``actor_relations``, ``obligation_actors``, ``actor_counts``: obligations per actor, notice and
-modality, kept with the rows), ``citations.notice_id``, FTS on the texts only."""
+modality, kept with the rows), ``citations.notice_id``, FTS on the texts only. 4: ``changes`` and
+``supersessions`` recorded by ``regpipe diff``."""
 DEFAULT_DB = Path("extracted/requirements.db")
 
 
@@ -108,6 +109,11 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
                                                      ("actor_id", "actors", "id")], if_not_exists=True)
         db["actor_counts"].create({"actor_id": str, "notice_id": str, "modality": str, "n": int},
                                   pk=("actor_id", "notice_id", "modality"), if_not_exists=True)
+        db["supersessions"].create({"new_notice_id": str, "old_notice_id": str},
+                                   pk=("new_notice_id", "old_notice_id"), if_not_exists=True)
+        db["changes"].create({"id": str, "old_notice_id": str, "new_notice_id": str, "level": str, "kind": str,
+                              "actor": str, "old_path": str, "new_path": str, "before": str, "after": str,
+                              "old_obligation_id": str, "new_obligation_id": str}, pk="id", if_not_exists=True)
         db["clause_citations"].create({"clause_id": str, "citation_id": str, "text": str},
                                       pk=("clause_id", "citation_id"),
                                       foreign_keys=[("clause_id", "clauses", "id"), ("citation_id", "citations", "id")],
@@ -120,6 +126,7 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
                             ("obligations", ["actor_id"]), ("obligations", ["deadline_date"]),
                             ("obligations", ["clause_id"]), ("obligation_actors", ["actor_id"]),
                             ("obligations", ["deadline_kind"]), ("actor_counts", ["notice_id"]),
+                            ("changes", ["new_notice_id"]),
                             ("clause_citations", ["citation_id"]), ("obligation_citations", ["citation_id"]),
                             ("notices", ["name"])):
             db[table].create_index(cols, if_not_exists=True)
@@ -209,6 +216,8 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
             db.execute("delete from actor_counts where notice_id = ?", [oid])
             db.execute("delete from clause_citations where clause_id in (select id from clauses where notice_id = ?)", [oid])
             db.execute("delete from clauses where notice_id = ?", [oid])
+            db.execute("delete from changes where old_notice_id = ? or new_notice_id = ?", [oid, oid])
+            db.execute("delete from supersessions where old_notice_id = ? or new_notice_id = ?", [oid, oid])
             db.execute("delete from notices where id = ?", [oid])
         _insert(db, "notices", [{
             "id": nid, "name": notice.name, "source": notice.source, "format": notice.format,

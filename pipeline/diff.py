@@ -1,0 +1,473 @@
+"""Diff: what a new version of a rule changes, clause by clause and obligation by obligation.
+
+Input: two versions, each a notice file or a notice already in the database
+(:func:`load_version`). Output: a :class:`VersionDiff` of plain dataclasses.
+
+Clause alignment (:func:`align_clauses`), linear in the clause counts plus the small gaps
+between anchors:
+
+1. texts are compared after normalisation (:func:`normalise`: NFKC, so ASCII and full-width
+   brackets agree; every space, line break and U+3000 removed), never by label, so a clause
+   renumbered after a deletion still matches;
+2. identical texts are anchors (``unchanged`` when the path is the same, ``renumbered`` when
+   only the number changed, ``moved`` when the chapter changed), taken in document order;
+3. between consecutive anchors, the remaining clauses are paired by character-bigram
+   similarity (>= 0.5: ``modified``), then tested as ``split`` (one old clause ≈ two or more
+   consecutive new ones joined) or ``merged``; a clause left over is ``removed`` or ``added``.
+
+Obligation changes (:func:`obligation_changes`) compare the obligations of each aligned pair:
+modality strengthened / weakened (encouraged < may < must; must_not is its own axis and any
+change to or from it is ``modality changed``), subject changed, deadline added / removed /
+shortened / lengthened (``45日`` → ``30日`` is shorter), condition changed, amounts changed
+(fines, thresholds: numbers with 元, 倍, %, 日 …), citations changed; and obligations new or
+removed. Every change names the old and new clause paths.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DiffError
+from .model import Obligation
+
+STRENGTH = {"encouraged": 0, "may": 1, "must": 2}
+"""Deontic strength order of GUIDELINES.md modalities; ``must_not`` and ``target`` stand apart."""
+
+SIMILAR = 0.5
+"""Minimum character-bigram Dice similarity for two clause texts to be one modified clause."""
+
+
+@dataclass(frozen=True)
+class VClause:
+    """A clause of one version: path, number label, kind, own text, document order."""
+    path: str
+    label: str
+    kind: str
+    text: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a rule: a display name, its clauses and obligations."""
+    name: str
+    title: str
+    clauses: tuple[VClause, ...]
+    obligations: tuple[Obligation, ...]
+    notice_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ClauseChange:
+    """An aligned pair (or a lone clause). ``status``: unchanged, renumbered, moved, modified,
+    added, removed, split, merged. ``ops``: the character diff of modified text as
+    ``(op, text)`` with op ``=``, ``-`` or ``+``."""
+    status: str
+    old: tuple[VClause, ...]
+    new: tuple[VClause, ...]
+    similarity: float = 1.0
+    ops: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def old_path(self) -> str:
+        return " + ".join(c.path for c in self.old)
+
+    @property
+    def new_path(self) -> str:
+        return " + ".join(c.path for c in self.new)
+
+
+@dataclass(frozen=True)
+class ObligationChange:
+    """One change to one obligation. ``kind``: new, removed, modality_strengthened,
+    modality_weakened, modality_changed, subject_changed, deadline_added, deadline_removed,
+    deadline_shortened, deadline_lengthened, deadline_changed, condition_changed,
+    amount_changed, citations_changed, action_changed. ``before``/``after`` are the values."""
+    kind: str
+    actor: str
+    old_path: str | None
+    new_path: str | None
+    before: str | None = None
+    after: str | None = None
+    old_id: str | None = None
+    new_id: str | None = None
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    """The whole comparison; ``summary`` counts clause statuses and obligation change kinds."""
+    old: str
+    new: str
+    clauses: list[ClauseChange]
+    obligations: list[ObligationChange]
+    summary: dict = field(default_factory=dict)
+
+    def by_actor(self) -> dict[str, list[ObligationChange]]:
+        """Obligation changes grouped by actor (most changes first)."""
+        groups: dict[str, list[ObligationChange]] = {}
+        for ch in self.obligations:
+            groups.setdefault(ch.actor or "（未明确主体）", []).append(ch)
+        return dict(sorted(groups.items(), key=lambda kv: -len(kv[1])))
+
+
+# ------------------------------------------------------------------ loading
+def load_version(ref: str | Path, db=None) -> Version:
+    """A version from a notice file (extracted now, nothing stored) or, when ``ref`` is no
+    file, from the database (notice name, ID, 文号 or title).
+
+    Raises:
+        DiffError: neither a readable notice file nor a notice in ``db``.
+    """
+    path = Path(ref)
+    if path.is_file():
+        from .batch import extract_file
+        r = extract_file(path)
+        if r.status == "error":
+            raise DiffError(r.error)
+        clauses = tuple(VClause(c.path, c.label, c.kind, c.text, c.order) for c in r.clauses)
+        return Version(r.notice.name, r.notice.title or r.notice.name, clauses, r.obligations, r.notice.sha256[:16])
+    if db is None:
+        raise DiffError(f"{ref}: no such file (and no database given to look it up)")
+    row = db.execute("select id, name, coalesce(title, name) from notices where id = ? or name = ? "
+                     "or doc_number = ? or title = ?", [str(ref)] * 4).fetchone()
+    if row is None:
+        raise DiffError(f"{ref}: neither a file nor a notice in the database")
+    nid, name, title = row
+    clauses = tuple(VClause(p, lb, k, t, o) for p, lb, k, t, o in db.execute(
+        "select path, label, kind, text, ord from clauses where notice_id = ? order by ord", [nid]))
+    from .model import Citation, Deadline
+    cites: dict[str, list[Citation]] = {}
+    for oid, text, kind, key in db.execute(
+            "select oc.obligation_id, oc.text, c.kind, c.key from obligation_citations oc "
+            "join citations c on c.id = oc.citation_id join obligations o on o.id = oc.obligation_id "
+            "where o.notice_id = ?", [nid]):
+        cites.setdefault(oid, []).append(Citation(text, kind, key))
+    obligations = tuple(
+        Obligation(doc=name, path=r[1], subject=r[2] or "", subject_explicit=bool(r[3]), modality=r[4], trigger=r[5],
+                   action=r[6], condition=r[7], deadline=Deadline(r[8], r[9], r[10]) if r[8] else None,
+                   citations=tuple(cites.get(r[0], ())), sentence=r[11] or "", start=0, id=r[0])
+        for r in db.execute("select id, path, subject, subject_explicit, modality, trigger, action, condition, "
+                            "deadline_text, deadline_kind, deadline_date, sentence from obligations "
+                            "where notice_id = ? order by ord", [nid]))
+    return Version(name, title, clauses, obligations, nid)
+
+
+# ------------------------------------------------------------------ text
+def normalise(text: str) -> str:
+    """Text for comparison: NFKC (full-width ASCII and brackets folded), all whitespace removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of the character bigrams of two normalised texts (0..1)."""
+    if a == b:
+        return 1.0
+    ga = [a[i:i + 2] for i in range(len(a) - 1)]
+    gb = [b[i:i + 2] for i in range(len(b) - 1)]
+    if not ga or not gb:
+        return 0.0
+    from collections import Counter
+    ca, cb = Counter(ga), Counter(gb)
+    return 2 * sum((ca & cb).values()) / (len(ga) + len(gb))
+
+
+def char_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
+    """Character-level diff suited to Chinese (no word boundaries needed):
+    ``责令改正`` → ``责令限期改正`` gives ``(("=", "责令"), ("+", "限期"), ("=", "改正"))``.
+    Whitespace is dropped first, so reflowed lines are no change."""
+    a, b = re.sub(r"\s+", "", old), re.sub(r"\s+", "", new)
+    ops = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops.append(("=", a[i1:i2]))
+        else:
+            if i2 > i1:
+                ops.append(("-", a[i1:i2]))
+            if j2 > j1:
+                ops.append(("+", b[j1:j2]))
+    return tuple(ops)
+
+
+# ------------------------------------------------------------------ alignment
+def _chapter(path: str) -> str:
+    return path.split("/")[0] if "/" in path else ""
+
+
+def align_clauses(old: list[VClause], new: list[VClause]) -> list[ClauseChange]:
+    """Align two clause lists (see the module docstring). The result follows the new
+    version's order; a removed clause comes right after the clause that preceded it."""
+    on = [normalise(c.text) for c in old]
+    nn = [normalise(c.text) for c in new]
+    by_text: dict[str, list[int]] = {}
+    for i, t in enumerate(on):
+        by_text.setdefault(t, []).append(i)
+    # 1. anchors: identical texts in increasing order in both versions, then out-of-order ones (moves)
+    pairs: dict[int, int] = {}
+    used: set[int] = set()
+    last = -1
+    for j, t in enumerate(nn):
+        cands = [i for i in by_text.get(t, ()) if i > last and i not in used] if t else []
+        if cands:
+            pairs[j] = last = cands[0]
+            used.add(last)
+    monotone = dict(pairs)
+    for j, t in enumerate(nn):
+        if j not in pairs and t:
+            cands = [i for i in by_text.get(t, ()) if i not in used]
+            if cands:
+                pairs[j] = cands[0]
+                used.add(cands[0])
+    # chapters that correspond (same heading text), to tell a renumbering from a move
+    chapter_map = {old[i].path: new[j].path for j, i in pairs.items() if new[j].kind == "chapter"}
+    changes: dict[int, ClauseChange] = {}
+    for j, i in pairs.items():
+        o, n = old[i], new[j]
+        if o.path == n.path:
+            status = "unchanged"
+        elif j not in monotone or chapter_map.get(_chapter(o.path), _chapter(n.path)) != _chapter(n.path):
+            status = "moved"
+        else:
+            status = "renumbered"
+        changes[j] = ClauseChange(status, (o,), (n,))
+    # 2. the gaps between monotone anchors
+    removed: list[tuple[int, ClauseChange]] = []
+    bounds = [(-1, -1), *sorted(monotone.items()), (len(new), len(old))]
+    for (j0, i0), (j1, i1) in zip(bounds, bounds[1:]):
+        gap_new = [j for j in range(j0 + 1, j1) if j not in pairs]
+        gap_old = [i for i in range(i0 + 1, i1) if i not in used]
+        _match_gap(old, new, on, nn, gap_old, gap_new, changes, removed)
+    # 3. in new order, each removed clause after the last aligned old clause before it
+    position = {id(c): i for i, c in enumerate(old)}
+    removed.sort(key=lambda r: r[0])
+    out: list[ClauseChange] = []
+    k = 0
+    for j in sorted(changes):
+        ch = changes[j]
+        if ch.old and ch.status != "moved":
+            pos = min(position[id(c)] for c in ch.old)
+            while k < len(removed) and removed[k][0] < pos:
+                out.append(removed[k][1])
+                k += 1
+        out.append(ch)
+    out += [rm for _, rm in removed[k:]]
+    return out
+
+
+def _containment(part: str, whole: str) -> float:
+    """Share of ``part``'s character bigrams found in ``whole``."""
+    grams = {part[i:i + 2] for i in range(len(part) - 1)}
+    return len(grams & {whole[i:i + 2] for i in range(len(whole) - 1)}) / len(grams) if grams else 0.0
+
+
+def _composed(one: str, parts: list[str], joined: str) -> bool:
+    """Whether ``one`` text became (or was made of) ``parts``: the parts joined are like it
+    (>= 0.8), clearly more than any single part is, and each part comes mostly from it."""
+    whole = similarity(one, joined)
+    return (whole >= 0.8 and whole > max(similarity(one, p) for p in parts) + 0.03
+            and all(_containment(p, one) >= 0.6 for p in parts))
+
+
+def _match_gap(old, new, on, nn, gap_old: list[int], gap_new: list[int], changes: dict, removed: list) -> None:
+    """Pair the unanchored clauses of one gap: split, merged, modified, else added / removed."""
+    free_old, free_new = list(gap_old), list(gap_new)
+
+    def runs(items: list[int]):
+        for length in (2, 3, 4):
+            for s in range(len(items) - length + 1):
+                run = items[s:s + length]
+                if run[-1] - run[0] == length - 1:
+                    yield run
+
+    for i in list(free_old):  # split: one old clause ≈ consecutive new clauses joined
+        for run in runs(free_new):
+            joined = "".join(nn[j] for j in run)
+            if _composed(on[i], [nn[j] for j in run], joined):
+                changes[run[0]] = ClauseChange("split", (old[i],), tuple(new[j] for j in run), similarity(on[i], joined),
+                                               char_diff(old[i].text, "".join(new[j].text for j in run)))
+                free_old.remove(i)
+                for j in run:
+                    free_new.remove(j)
+                break
+    for j in list(free_new):  # merged: consecutive old clauses joined ≈ one new clause
+        for run in runs(free_old):
+            joined = "".join(on[i] for i in run)
+            if _composed(nn[j], [on[i] for i in run], joined):
+                changes[j] = ClauseChange("merged", tuple(old[i] for i in run), (new[j],), similarity(joined, nn[j]),
+                                          char_diff("".join(old[i].text for i in run), new[j].text))
+                free_new.remove(j)
+                for i in run:
+                    free_old.remove(i)
+                break
+    scored = sorted(((similarity(on[i], nn[j]), i, j) for i in free_old for j in free_new), reverse=True)
+    for score, i, j in scored:  # modified: the most similar pairs first
+        if score < SIMILAR:
+            break
+        if i in free_old and j in free_new:
+            changes[j] = ClauseChange("modified", (old[i],), (new[j],), score, char_diff(old[i].text, new[j].text))
+            free_old.remove(i)
+            free_new.remove(j)
+    for j in free_new:
+        changes[j] = ClauseChange("added", (), (new[j],))
+    removed += [(i, ClauseChange("removed", (old[i],), ())) for i in free_old]
+
+
+# ------------------------------------------------------------------ obligations
+_DURATION = re.compile(r"(\d+|[一二三四五六七八九十百两半]+)\s*(?:个)?(工作日|日|天|周|个月|月|年|小时)")
+_UNIT_DAYS = {"工作日": 1.4, "日": 1, "天": 1, "周": 7, "个月": 30, "月": 30, "年": 365, "小时": 1 / 24}
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?|[一二三四五六七八九十百千万两半]+)\s*(万元|元|倍|%|％|日|天|个月|年|人|家|次)")
+
+
+def _cn_number(s: str) -> float | None:
+    if re.fullmatch(r"\d+(\.\d+)?", s):
+        return float(s)
+    digits = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "半": 0.5}
+    total, cur = 0.0, 0.0
+    for ch in s:
+        if ch in digits:
+            cur = digits[ch]
+        elif ch in "十百千万":
+            mult = {"十": 10, "百": 100, "千": 1000, "万": 10000}[ch]
+            total += (cur or 1) * mult
+            cur = 0
+        else:
+            return None
+    return total + cur
+
+
+def duration_days(text: str | None) -> float | None:
+    """The length of a relative deadline in days (``三十日`` → 30, ``2个月`` → 60), else ``None``."""
+    if not text:
+        return None
+    m = _DURATION.search(text)
+    if not m:
+        return None
+    n = _cn_number(m.group(1))
+    return n * _UNIT_DAYS[m.group(2)] if n is not None else None
+
+
+def amounts(text: str) -> list[str]:
+    """Amounts written in ``text`` (fines, thresholds, periods): ``['5万元', '20万元']``."""
+    return [m.group(0).replace(" ", "") for m in _AMOUNT.finditer(text or "")]
+
+
+def _pair_obligations(olds: list[Obligation], news: list[Obligation]) -> tuple[list, list, list]:
+    scored = sorted(((similarity(normalise(o.action), normalise(n.action)) + 0.2 * (o.trigger == n.trigger)
+                      + 0.1 * (o.subject == n.subject), a, b)
+                     for a, o in enumerate(olds) for b, n in enumerate(news)), reverse=True)
+    pairs, used_a, used_b = [], set(), set()
+    for score, a, b in scored:
+        if score < 0.45 or a in used_a or b in used_b:
+            continue
+        pairs.append((olds[a], news[b]))
+        used_a.add(a)
+        used_b.add(b)
+    return pairs, [o for a, o in enumerate(olds) if a not in used_a], [n for b, n in enumerate(news) if b not in used_b]
+
+
+def compare_obligations(o: Obligation, n: Obligation) -> list[ObligationChange]:
+    """The changes from obligation ``o`` to its counterpart ``n``."""
+    out = []
+    actor = n.subject or o.subject
+
+    def add(kind, before, after):
+        out.append(ObligationChange(kind, actor, o.path, n.path, before, after, o.id, n.id))
+
+    if o.modality != n.modality:
+        if o.modality in STRENGTH and n.modality in STRENGTH:
+            kind = "modality_strengthened" if STRENGTH[n.modality] > STRENGTH[o.modality] else "modality_weakened"
+        else:
+            kind = "modality_changed"
+        add(kind, f"{o.modality} {o.trigger}", f"{n.modality} {n.trigger}")
+    if normalise(o.subject) != normalise(n.subject):
+        add("subject_changed", o.subject, n.subject)
+    od, nd = o.deadline.text if o.deadline else None, n.deadline.text if n.deadline else None
+    if od and not nd:
+        add("deadline_removed", od, None)
+    elif nd and not od:
+        add("deadline_added", None, nd)
+    elif od and nd and normalise(od) != normalise(nd):
+        a, b = duration_days(od), duration_days(nd)
+        kind = ("deadline_shortened" if a and b and b < a else "deadline_lengthened" if a and b and b > a
+                else "deadline_changed")
+        add(kind, od, nd)
+    if normalise(o.condition or "") != normalise(n.condition or ""):
+        add("condition_changed", o.condition, n.condition)
+    oa, na = amounts(o.action + (o.condition or "")), amounts(n.action + (n.condition or ""))
+    if oa != na and (oa or na):
+        add("amount_changed", "、".join(oa), "、".join(na))
+    oc, nc = sorted({c.key for c in o.citations}), sorted({c.key for c in n.citations})
+    if oc != nc:
+        add("citations_changed", "、".join(oc), "、".join(nc))
+    if normalise(o.action) != normalise(n.action) and not any(c.kind == "amount_changed" for c in out):
+        add("action_changed", o.action, n.action)
+    return out
+
+
+def obligation_changes(clauses: list[ClauseChange], old: Version, new: Version) -> list[ObligationChange]:
+    """Obligation changes for every aligned clause pair, plus new and removed obligations."""
+    by_old: dict[str, list[Obligation]] = {}
+    by_new: dict[str, list[Obligation]] = {}
+    for o in old.obligations:
+        by_old.setdefault(o.path, []).append(o)
+    for n in new.obligations:
+        by_new.setdefault(n.path, []).append(n)
+    out: list[ObligationChange] = []
+    for ch in clauses:
+        olds = [o for c in ch.old for o in by_old.get(c.path, ())]
+        news = [n for c in ch.new for n in by_new.get(c.path, ())]
+        if ch.status in ("unchanged", "renumbered", "moved") and len(olds) == len(news) and all(
+                normalise(o.action) == normalise(n.action) and o.modality == n.modality and o.subject == n.subject
+                for o, n in zip(olds, news)):
+            continue
+        pairs, gone, added = _pair_obligations(olds, news)
+        for o, n in pairs:
+            out += compare_obligations(o, n)
+        out += [ObligationChange("removed", o.subject, o.path, None, o.action, None, o.id, None) for o in gone]
+        out += [ObligationChange("new", n.subject, None, n.path, None, n.action, None, n.id) for n in added]
+    return out
+
+
+def diff_versions(old: Version, new: Version) -> VersionDiff:
+    """Compare two versions: aligned clauses, character diffs, obligation changes, summary."""
+    clauses = align_clauses(list(old.clauses), list(new.clauses))
+    obligations = obligation_changes(clauses, old, new)
+    summary: dict[str, int] = {}
+    for ch in clauses:
+        summary[f"clauses {ch.status}"] = summary.get(f"clauses {ch.status}", 0) + 1
+    for ch in obligations:
+        summary[f"obligations {ch.kind}"] = summary.get(f"obligations {ch.kind}", 0) + 1
+    return VersionDiff(old.name, new.name, clauses, obligations, summary)
+
+
+# ------------------------------------------------------------------ storing
+def store_diff(db, diff: VersionDiff, old: Version, new: Version) -> int:
+    """Record ``diff`` in ``db`` when both versions are notices there: rows in ``changes``
+    (one per clause change other than ``unchanged`` and per obligation change) and a
+    ``supersessions`` row (new supersedes old). Replaces an earlier record of the same pair.
+    Returns the number of change rows written (0 when a version is not in the database)."""
+    import hashlib
+    import json
+
+    ids = [old.notice_id, new.notice_id]
+    if not all(ids) or db.execute("select count(*) from notices where id in (?, ?)", ids).fetchone()[0] < 2:
+        return 0
+    rows = []
+    for k, ch in enumerate(diff.clauses):
+        if ch.status == "unchanged":
+            continue
+        rows.append(("clause", ch.status, None, ch.old_path or None, ch.new_path or None,
+                     json.dumps(ch.ops, ensure_ascii=False) if ch.ops else None, None, None, None, k))
+    for k, ch in enumerate(diff.obligations):
+        rows.append(("obligation", ch.kind, ch.actor, ch.old_path, ch.new_path, ch.before, ch.after,
+                     ch.old_id, ch.new_id, k))
+    with db.conn:
+        db.execute("delete from changes where old_notice_id = ? and new_notice_id = ?", ids)
+        db.execute("insert or replace into supersessions values (?, ?)", [new.notice_id, old.notice_id])
+        db.conn.executemany(
+            "insert into changes values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(hashlib.sha1(f"{old.notice_id}|{new.notice_id}|{r[0]}|{r[-1]}".encode()).hexdigest()[:16],
+              old.notice_id, new.notice_id, *r[:-1]) for r in rows])
+    return len(rows)

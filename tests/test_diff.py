@@ -1,0 +1,133 @@
+"""`regpipe diff` on the real version series in corpora/versions/ (what SOURCES.md says happened)."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.diff import (VClause, align_clauses, char_diff, compare_obligations, diff_versions, duration_days,
+                           load_version, normalise)
+from pipeline.model import Deadline, Obligation
+
+from .conftest import CORPORA
+
+V = CORPORA / "versions"
+
+
+@pytest.fixture(scope="module")
+def regulation():
+    return {y: load_version(V / f"cert-accreditation-regulation-{y}.md") for y in (2016, 2020, 2023)}
+
+
+def test_2016_to_2020_one_article_removed_rest_renumbered(regulation):
+    d = diff_versions(regulation[2016], regulation[2020])
+    removed = [c for c in d.clauses if c.status == "removed"]
+    # 第十一条 (foreign-invested certification bodies) and its two items, nothing else
+    assert {c.old[0].path.split("/")[1] for c in removed} == {"第十一条"}
+    assert not [c for c in d.clauses if c.status == "added"]
+    renumbered = [c for c in d.clauses if c.status == "renumbered"]
+    assert len(renumbered) > 60
+    assert any(c.old[0].label == "第十二条" and c.new[0].label == "第十一条" for c in renumbered)
+    modified = {c.old_path: c for c in d.clauses if c.status == "modified"}
+    # the substantive edits are listed: 工商行政管理部门 → 市场监督管理部门 in the old 第十三条
+    ops = modified["第二章/第十三条"].ops
+    assert ("-", "工商行政") in ops and ("+", "市场监督") in ops
+    assert any(ch.kind == "removed" and ch.old_path == "第二章/第十一条" for ch in d.obligations)
+
+
+def test_2020_to_2023_only_article_66_changes(regulation):
+    d = diff_versions(regulation[2020], regulation[2023])
+    changed = [c for c in d.clauses if c.status != "unchanged"]
+    assert [(c.status, c.new_path) for c in changed] == [("modified", "第六章/第六十六条")]
+    assert ("+", "限期") in changed[0].ops  # 责令改正 → 责令限期改正
+
+
+def test_metrology_rules_2018_to_2022_change_only_article_31():
+    d = diff_versions(load_version(V / "metrology-law-implementing-rules-2018.md"),
+                      load_version(V / "metrology-law-implementing-rules-2022.md"))
+    assert [c.new_path.split("/")[-1] for c in d.clauses if c.status != "unchanged"] == ["第三十一条"]
+
+
+def test_a_notice_against_itself_has_no_changes(regulation):
+    d = diff_versions(regulation[2023], regulation[2023])
+    assert {c.status for c in d.clauses} == {"unchanged"} and not d.obligations
+
+
+def test_lightly_edited_copy(tmp_path):
+    text = (CORPORA / "versions" / "cert-accreditation-regulation-2023.md").read_text(encoding="utf-8")
+    edited = text.replace("第三条 在中华人民共和国境内从事认证认可活动，应当遵守本条例。\n\n", "")
+    assert edited.count("使用的，责令限期改正") == 1  # 第六十六条
+    edited = edited.replace("使用的，责令限期改正", "使用的，责令改正")
+    edited = edited.replace("总则", "总 则").replace("（", "(").replace("）", ")")  # formatting only
+    f = tmp_path / "edited.md"
+    f.write_text(edited, encoding="utf-8")
+    d = diff_versions(load_version(V / "cert-accreditation-regulation-2023.md"), load_version(f))
+    statuses = {}
+    for c in d.clauses:
+        statuses[c.status] = statuses.get(c.status, 0) + 1
+    # the later articles keep their numbers (only a real renumbering counts as one)
+    assert statuses == {"removed": 1, "modified": 1, "unchanged": 110}
+    assert [c.old_path for c in d.clauses if c.status == "removed"] == ["第一章/第三条"]
+    assert [c.ops for c in d.clauses if c.status == "modified"][0][1] == ("-", "限期")
+    assert [(ch.kind, ch.old_path) for ch in d.obligations] == [("removed", "第一章/第三条")]
+
+
+def test_split_and_merged_clauses_are_recognised():
+    a = VClause("第一条", "第一条", "article", "认证机构应当建立风险防范机制，对其从事认证活动可能引发的风险和责任，采取合理、有效防范措施。", 0)
+    b1 = VClause("第一条", "第一条", "article", "认证机构应当建立风险防范机制。", 0)
+    b2 = VClause("第二条", "第二条", "article", "对其从事认证活动可能引发的风险和责任，认证机构应采取合理、有效防范措施。", 1)
+    split = align_clauses([a], [b1, b2])
+    assert [c.status for c in split] == ["split"] and len(split[0].new) == 2
+    merged = align_clauses([b1, b2], [a])
+    assert [c.status for c in merged] == ["merged"]
+
+
+def test_obligation_change_kinds():
+    base = Obligation(doc="x", path="第十条", subject="认证机构", subject_explicit=True, modality="may", trigger="可以",
+                      action="在45日内作出决定", condition=None, deadline=Deadline("45日内", "relative", None),
+                      citations=(), sentence="", start=0, id="a")
+    new = replace(base, path="第九条", modality="must", trigger="应当", subject="市场监督管理部门", action="在30日内作出决定",
+                  deadline=Deadline("30日内", "relative", None), id="b")
+    kinds = {c.kind: c for c in compare_obligations(base, new)}
+    assert {"modality_strengthened", "subject_changed", "deadline_shortened"} <= set(kinds)
+    assert kinds["deadline_shortened"].old_path == "第十条" and kinds["deadline_shortened"].new_path == "第九条"
+    weaker = {c.kind for c in compare_obligations(new, replace(new, modality="encouraged", trigger="鼓励"))}
+    assert "modality_weakened" in weaker
+    fine = replace(base, action="处5万元以上20万元以下的罚款", deadline=None)
+    assert "amount_changed" in {c.kind for c in compare_obligations(fine, replace(fine, action="处10万元以上50万元以下的罚款"))}
+    assert duration_days("四十五日") == 45 and duration_days("3个月内") == 90
+
+
+def test_formatting_is_not_a_change():
+    assert normalise("第一章 总 则") == normalise("第一章　总则")
+    assert normalise("（一）") == normalise("(一)")
+    assert char_diff("责令改正", "责令限期改正") == (("=", "责令"), ("+", "限期"), ("=", "改正"))
+
+
+def test_cli_reports_and_stored_changes(corpus_run, tmp_path):
+    db = str(corpus_run[2])
+    runner = CliRunner()
+    res = runner.invoke(cli, ["diff", "cert-accreditation-regulation-2020", "cert-accreditation-regulation-2023",
+                              "--format", "json", "--db", db])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["summary"] == {"clauses unchanged": 111, "clauses modified": 1}
+    res = runner.invoke(cli, ["diff", "cert-accreditation-regulation-2016", "cert-accreditation-regulation-2020",
+                              "--format", "html", "-o", str(tmp_path / "d.html"), "--db", db])
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "d.html").read_text(encoding="utf-8")
+    assert "新旧对照" in page and "<del>工商行政</del>" in page and "http" not in page
+    md = runner.invoke(cli, ["diff", str(V / "metrology-law-implementing-rules-2018.md"),
+                             str(V / "metrology-law-implementing-rules-2022.md"), "--format", "md", "--db", db]).stdout
+    assert md.startswith("# metrology-law-implementing-rules-2018") and "第三十一条" in md
+    res = runner.invoke(cli, ["query", "changes", "--notice", "cert-accreditation-regulation-2020", "--json", "--db", db])
+    rows = json.loads(res.output)
+    assert any(r["kind"] == "removed" and r["old_path"] == "第二章/第十一条" for r in rows)
+    import sqlite3
+    con = sqlite3.connect(db)
+    assert con.execute("select count(*) from supersessions").fetchone()[0] >= 2
+    res = runner.invoke(cli, ["diff", "no-such-notice", "cert-accreditation-regulation-2020", "--db", db])
+    assert res.exit_code == 1 and "neither a file nor a notice" in res.output
