@@ -111,7 +111,8 @@ ins{background:#dfd;color:#060;text-decoration:none} tr.unchanged td.text{color:
 .badge{display:inline-block;border-radius:9px;padding:0 8px;margin:2px 4px 0 0;font-size:12px;color:#fff;background:#555}
 .badge.new,.badge.deadline_added,.badge.modality_strengthened,.badge.deadline_shortened{background:#1a7f37}
 .badge.removed,.badge.deadline_removed,.badge.modality_weakened,.badge.deadline_lengthened{background:#c62828}
-.st{font-size:12px;border-radius:4px;padding:0 4px;background:#eee} nav a{margin-right:10px}
+.st{font-size:12px;border-radius:4px;padding:0 4px;background:#eee;white-space:nowrap} nav{margin-bottom:12px}
+nav a{margin-right:10px} tr.modified td.text,tr.added td.text,tr.removed td.text{background:#fffbe6}
 """
 
 
@@ -124,7 +125,7 @@ def render_html(d: VersionDiff) -> str:
     rows, toc = [], []
     for k, c in enumerate(d.clauses):
         anchor = f"c{k}"
-        if c.status != "unchanged":
+        if c.status not in ("unchanged", "renumbered"):
             toc.append(f'<a href="#{anchor}">{e(STATUS_ZH[c.status])} {e(c.new_path or c.old_path)}</a>')
         if c.ops:
             left = "".join(e(t) if op == "=" else f"<del>{e(t)}</del>" for op, t in c.ops if op != "+")
@@ -141,6 +142,6 @@ def render_html(d: VersionDiff) -> str:
                     f'<td><span class="st">{e(STATUS_ZH[c.status])}</span></td></tr>')
     return (f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{e(d.old)} → {e(d.new)} 新旧对照</title>'
             f"<style>{_CSS}</style></head><body><h1>新旧对照：{e(d.old)} → {e(d.new)}</h1>"
-            f"<p>{e(summary_line(d))}</p><nav>{''.join(toc) or '无变化'}</nav>"
+            f"<p>{e(summary_line(d))}</p><nav><b>目录（实质变化）</b> {''.join(toc) or '无'}</nav>"
             f"<table><thead><tr><th>旧条号</th><th>旧文本</th><th>新条号</th><th>新文本</th><th>变化</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></body></html>\n")
