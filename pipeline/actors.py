@@ -84,22 +84,24 @@ class Ontology:
                 best = (alias, canonical)
         return best[1] if best else None
 
-    def narrower(self, name: str, extra_edges: list[tuple[str, str, str]] = ()) -> set[str]:
-        """``name`` and every actor below it (transitively, through is_a and part_of)."""
-        children: dict[str, set[str]] = {}
-        for child, parent, _ in [*self.edges, *extra_edges]:
-            children.setdefault(parent, set()).add(child)
-        out, todo = {name}, [name]
-        while todo:
-            for c in children.get(todo.pop(), ()):
-                if c not in out:
-                    out.add(c)
-                    todo.append(c)
-        return out
-
     def broader(self, name: str) -> list[tuple[str, str]]:
         """(relation, actor) pairs directly above ``name``."""
         return [(rel, parent) for child, parent, rel in self.edges if child == name]
+
+
+def narrower(name: str, edges) -> set[str]:
+    """``name`` and every actor below it, transitively, through ``edges``: (narrower, broader,
+    relation) triples, as in ``Ontology.edges`` or the ``actor_relations`` table."""
+    children: dict[str, set[str]] = {}
+    for child, parent, _ in edges:
+        children.setdefault(parent, set()).add(child)
+    out, todo = {name}, [name]
+    while todo:
+        for c in children.get(todo.pop(), ()):
+            if c not in out:
+                out.add(c)
+                todo.append(c)
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,8 @@ from pathlib import Path
 import networkx as nx
 import sqlite_utils
 
+from .actors import narrower
+
 
 DEFAULT_GRAPH = Path("graph/requirements.graphml")
 
@@ -148,21 +150,10 @@ def html_page(g: nx.MultiDiGraph) -> str:
         elif a["kind"] == "notice":
             item["text"] = f"{a.get('doc_number', '')} {a.get('date', '')}\n{a.get('name', '')}"
         nodes.append(item)
-    children: dict[str, set[str]] = {}
-    for u, v, d in g.edges(data=True):
-        if d["rel"] in ("is_a", "part_of"):
-            children.setdefault(g.nodes[v]["label"], set()).add(g.nodes[u]["label"])
-    scope, counts = {}, {}
-    for n in nodes:
-        if n["kind"] != "actor":
-            continue
-        out, todo = {n["label"]}, [n["label"]]
-        while todo:
-            for c in children.get(todo.pop(), ()):
-                if c not in out:
-                    out.add(c)
-                    todo.append(c)
-        scope[n["label"]] = sorted(out)
+    hierarchy = [(g.nodes[u]["label"], g.nodes[v]["label"], d["rel"])
+                 for u, v, d in g.edges(data=True) if d["rel"] in ("is_a", "part_of")]
+    scope = {n["label"]: sorted(narrower(n["label"], hierarchy)) for n in nodes if n["kind"] == "actor"}
+    counts: dict[str, int] = {}
     for n in nodes:
         for a in n.get("actors", []):
             counts[a] = counts.get(a, 0) + 1

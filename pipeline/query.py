@@ -22,7 +22,8 @@ from datetime import date
 
 import sqlite_utils
 
-from .actors import closest, load_ontology
+from .actors import closest, load_ontology, narrower
+from .diff import similarity
 from .errors import QueryError
 from .model import MODALITIES
 from .nlp import STANDARD_RE, citation_key
@@ -186,17 +187,7 @@ def actor_scope(db: sqlite_utils.Database, name: str, exact: bool = False) -> se
     canonical = resolve_actor(db, name)
     if exact:
         return {canonical}
-    edges = [tuple(r) for r in db.execute("select child, parent, rel from actor_relations")]
-    children: dict[str, set[str]] = {}
-    for child, parent, _ in edges:
-        children.setdefault(parent, set()).add(child)
-    out, todo = {canonical}, [canonical]
-    while todo:
-        for c in children.get(todo.pop(), ()):
-            if c not in out:
-                out.add(c)
-                todo.append(c)
-    return out
+    return narrower(canonical, db.execute("select child, parent, rel from actor_relations").fetchall())
 
 
 def resolve_citation(db: sqlite_utils.Database, text: str) -> list[str]:
@@ -453,13 +444,6 @@ def obligations_by_ids(db: sqlite_utils.Database, ids: list[str]) -> list[Obliga
 def obligations_by_clause(db: sqlite_utils.Database, clause_id: str) -> list[ObligationRow]:
     """The obligations a clause states, in order."""
     return _fetch(db, _SELECT + " where o.clause_id = ? order by o.ord", [clause_id])
-
-
-def similarity(a: str, b: str) -> float:
-    """Dice coefficient of the character bigrams of ``a`` and ``b`` (0..1)."""
-    ga = {a[i:i + 2] for i in range(len(a) - 1)}
-    gb = {b[i:i + 2] for i in range(len(b) - 1)}
-    return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else float(a == b)
 
 
 def similar_obligations(db: sqlite_utils.Database, ob: ObligationRow, exclude_notice: str | None = None,
