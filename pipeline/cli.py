@@ -346,6 +346,53 @@ def diff(old, new, fmt, output, db_path):
         click.echo(f"recorded {stored} changes in {db_path}", err=True)
 
 
+# ------------------------------------------------------------------ checklist
+@cli.command()
+@click.option("--actor", help="Actor whose duties to list (alias or abbreviation allowed); narrower actors included.")
+@click.option("--exact", is_flag=True, help="Only the actor itself, not the actors below it.")
+@click.option("--notice", help="Only this notice: name, 文号, title or part of one.")
+@click.option("--modality", multiple=True, type=click.Choice(MODALITIES), help="Repeat for several.")
+@click.option("--due-before", help="ISO date: only duties with a dated deadline before it.")
+@click.option("--due-after", help="ISO date: only duties with a dated deadline on or after it.")
+@click.option("--cites", help="Only duties citing this law, rule, standard or 文号.")
+@click.option("--text", help="Full-text search (Chinese) in actor, action and condition.")
+@click.option("--as-of", help="ISO date deadlines are flagged overdue against (default: today).")
+@click.option("--no-merge", is_flag=True, help="Keep a duty restated in several notices as separate rows.")
+@click.option("--all-versions", is_flag=True, help="Also list notices superseded by a newer version.")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "md", "json"]),
+              help="Output format (default: from the -o suffix; Markdown when printing).")
+@click.option("-o", "--output", help="Write to this file (an .xlsx without -o goes to checklist.xlsx).")
+@_db_option
+@_errors_as_messages
+def checklist(actor, exact, notice, modality, due_before, due_after, cites, text, as_of, no_merge, all_versions,
+              fmt, output, db_path):
+    """A checklist of duties to work from: XLSX, CSV (UTF-8 with BOM), Markdown or JSON.
+
+    One row per duty with its requirement sentence, deadline, source clause, citations and
+    empty 负责人 / 状态 / 证据 / 备注 columns; ordered by actor, notice, clause.
+    """
+    from .checklist import build_checklist
+    from .checklist_export import FORMATS, to_csv, to_json, to_markdown, write_checklist
+
+    cl = build_checklist(_open(db_path), actor=actor, exact=exact, notice=notice, modality=list(modality) or None,
+                         due_before=due_before, due_after=due_after, cites=cites, text=text, as_of=as_of,
+                         merge=not no_merge, all_versions=all_versions)
+    if output is None and fmt == "xlsx":
+        output = "checklist.xlsx"
+    if output is None:
+        render = {"csv": lambda c: "\ufeff" + to_csv(c), "json": to_json}.get(fmt, to_markdown)
+        click.echo(render(cl), nl=False)
+    else:
+        suffix = Path(output).suffix.lstrip(".").lower()
+        path = write_checklist(cl, output, fmt or (suffix if suffix in FORMATS else "xlsx"))
+        click.echo(f"{path}: {len(cl.items)} duties of {len(cl.counts())} actors from {len(cl.notices)} notices"
+                   + (f", {cl.merged} restatements merged" if cl.merged else "")
+                   + (f", {sum(i.overdue for i in cl.items)} overdue as of {cl.as_of}"
+                      if any(i.overdue for i in cl.items) else ""))
+    for old, new in cl.superseded:
+        click.echo(f"note: {old} left out, superseded by {new} (--all-versions keeps it)", err=True)
+
+
 # ------------------------------------------------------------------ graph
 @cli.group()
 def graph():

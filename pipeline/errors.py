@@ -67,3 +67,8 @@ class QueryError(RegpipeError):
 
 class DiffError(RegpipeError):
     """Two versions cannot be compared (unreadable file, unknown notice)."""
+
+
+class ExportError(RegpipeError):
+    """An output file (checklist, report, graph) cannot be written: unknown format, or the
+    path is not writable."""

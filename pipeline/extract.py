@@ -53,6 +53,8 @@ _TRAIL_ADVERB = re.compile(
     r"严格|自觉|另行|直接|应|须|除|不|要|可|继续|大力|进一步|着力|充分|重点|全面|加快|认真|坚决|共同)$")
 _COND_START = re.compile(r"^(如果|如|若|凡|对于|对|针对|在|当|因|经|未经|除|属于)")
 _COND_END = re.compile(r"(的|时|期间|过程中|情况下|之后|以后|之前|以前|以外|之外)$")
+_COMITATIVE = re.compile(r"^(与|同|跟|向|和)")
+"""A segment opening with a comitative/directional preposition names a partner, not the subject."""
 _BASIS = re.compile(r"^(根据|依据|按照|依照|为了|为)")
 _PENALTY = re.compile(r"^(责令|处以|处|给予|没收|吊销|撤销|罚款|予以|批准|受理|通报|约谈)")
 _CASE_TAIL = re.compile(r"(的|的(其他)?(情形|人员|单位|企业|机构|组织))$")
@@ -211,8 +213,8 @@ class _View:
         marks = {"ents": [_Mark(e.label_, e.start_char, e.end_char, text[e.start_char:e.end_char], e.ent_id_)
                           for e in doc.ents]}
         for k, v in doc.spans.items():
-            marks[k] = sorted((_Mark(s.label_, s.start_char, s.end_char, text[s.start_char:s.end_char], "", s._.key)
-                               for s in v), key=_start_char)
+            marks[k] = sorted((_Mark(s.label_, *(exact := s._.chars or (s.start_char, s.end_char)),
+                                     text[exact[0]:exact[1]], "", s._.key) for s in v), key=_start_char)
         starts = doc.to_array(IDX).tolist()
         ends = (doc.to_array(IDX) + doc.to_array(LENGTH)).tolist()
         view = cls(text, marks, starts, ends)
@@ -500,6 +502,11 @@ def _actor_tail(doc, hs: int, he: int, ctx: _Context):
 
 
 def _is_condition(seg: str) -> bool:
+    """A segment read as a condition: opens with 如果/对/在/除… or closes with …的/时/以外….
+    A bare closing word (``以外``, ``期间``: the rest of a ``除……以外`` whose opening another
+    statement's action took) is a fragment, not a condition."""
+    if _COND_END.fullmatch(seg):
+        return False
     return bool(_COND_START.match(seg) or (_COND_END.search(seg) and not seg.endswith("目的")))
 
 
@@ -543,6 +550,14 @@ def _parse_others(doc, text, others, first_in_sentence: bool, ctx, outcome: bool
     s, e = others[-1]
     seg = text[s:e].strip()
     if not seg or _BASIS.match(seg):
+        return None, None
+    if _COMITATIVE.match(seg) and len(others) > 1:
+        # 认证机构在……内，与境外认证机构签订……合约，应当…: the partner after 与/同/向 is not
+        # the subject; the actor opening the sentence is, and the rest is the condition
+        fs, _ = others[0]
+        a = _actor_at(doc, fs, others[0][1], ctx)
+        if a and a[1] < e:
+            return a[0], (text[a[1]:e], (a[1], e))
         return None, None
     tail = _actor_tail(doc, s, e, ctx)
     if tail and text[s:tail[1]].endswith("的"):

@@ -19,6 +19,7 @@ import networkx as nx
 import sqlite_utils
 
 from .actors import narrower
+from .model import MODALITY_ZH
 
 
 DEFAULT_GRAPH = Path("graph/requirements.graphml")
@@ -80,8 +81,7 @@ def build_graph(db: sqlite_utils.Database) -> nx.MultiDiGraph:
 
 
 FORMATS = ("graphml", "gexf", "json", "html")
-MODALITY_ZH = {"must": "应当", "must_not": "不得", "may": "可以", "encouraged": "鼓励", "target": "目标"}
-"""The Chinese term a reader expects for each deontic modality (GUIDELINES.md "Modalities")."""
+"""Formats ``export_graph`` writes."""
 
 
 def export_graph(db: sqlite_utils.Database, path: str | Path = DEFAULT_GRAPH, fmt: str | None = None) -> nx.MultiDiGraph:

@@ -319,9 +319,19 @@ def cn_number(s: str) -> int | None:
 
 def parse_date(s: str) -> str | None:
     """ISO date of ``2025年12月31日`` or ``一九九七年四月八日``; ``None`` if not a date."""
-    m = re.search(r"(\d{4}|[一二三四五六七八九〇零○]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月\s*([\d一二三四五六七八九十]{1,3})\s*日", s)
-    if not m:
-        return None
+    m = _DATE.search(s)
+    return _iso_date(m) if m else None
+
+
+def all_dates(s: str) -> list[str]:
+    """ISO dates of every date written in ``s``, in order (invalid ones skipped)."""
+    return [d for m in _DATE.finditer(s) if (d := _iso_date(m))]
+
+
+_DATE = re.compile(r"(\d{4}|[一二三四五六七八九〇零○]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月\s*([\d一二三四五六七八九十]{1,3})\s*日")
+
+
+def _iso_date(m: re.Match) -> str | None:
     y = m.group(1)
     year = int(y) if y.isdigit() else int("".join(str(_CN_DIGITS[c]) for c in y))
     month, day = cn_number(m.group(2)), cn_number(m.group(3))
@@ -341,7 +351,8 @@ def extract_metadata(text: str) -> dict:
 
     Looks only at the lines before the first numbered clause for the title, 文号 and
     addressees, and at the signature block (a short line followed by a date line) for the
-    issuer and date. Returns a dict of :class:`Notice` fields.
+    issuer and date. A law without a signature block is dated by its latest promulgation or
+    revision in the header (:func:`_version_date`). Returns a dict of :class:`Notice` fields.
     """
     lines = text.split("\n")
     head: list[str] = []
@@ -382,6 +393,8 @@ def extract_metadata(text: str) -> dict:
                 date = d
             if issuer:
                 break
+    if date is None:
+        date = _version_date(head)
     if issuer is None and title and "关于" in title:
         issuer = title.split("关于", 1)[0] or None
     attachments = []
@@ -396,6 +409,18 @@ def extract_metadata(text: str) -> dict:
                 attachments.extend(p for p in re.split(r"\s*\d+[.．]\s*", m.group(1)) if p)
     return {"title": title, "doc_number": doc_number, "issuer": issuer, "date": date,
             "addressees": addressees, "attachments": tuple(attachments)}
+
+
+_HISTORY_LINE = re.compile(r"^\s*\S*\d{4}\s*年.{0,120}(公布|发布|通过|批准|修订|修正|施行)")
+
+
+def _version_date(head: list[str]) -> str | None:
+    """The date of the version a law's text is: the latest date in its promulgation and
+    revision history (``2003年9月3日 国务院令第390号公布`` / ``2023年7月20日 《…决定》第三次修订``),
+    the lines between the title and the first article in the text that 国家法律法规数据库
+    (flk.npc.gov.cn) and 人大 publish. ``None`` without such lines."""
+    dates = [d for ln in head if _HISTORY_LINE.match(ln) for d in all_dates(ln)]
+    return max(dates) if dates else None
 
 
 def _split_addressees(s: str) -> tuple[str, ...]:

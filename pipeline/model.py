@@ -10,6 +10,9 @@ from dataclasses import asdict, dataclass, field, replace
 MODALITIES = ("must", "must_not", "may", "encouraged", "target")
 """The five deontic modalities of ``../shared/eval/GUIDELINES.md``."""
 
+MODALITY_ZH = {"must": "应当", "must_not": "不得", "may": "可以", "encouraged": "鼓励", "target": "目标"}
+"""Each modality as the Chinese term a reader of regulations expects (GUIDELINES.md's trigger lists)."""
+
 DEADLINE_KINDS = ("absolute", "relative", "recurring", "immediate")
 """Deadline kinds, most specific first (GUIDELINES.md, "Fields")."""
 

@@ -13,7 +13,8 @@ Components (registered by name, each declaring what it assigns):
 * ``regpipe_deadlines``: ``doc.spans["deadlines"]`` (labels = deadline kinds).
 
 Custom attributes: ``Span._.modality`` (trigger modality), ``Span._.key`` (normalised citation
-key). :func:`get_nlp` builds the pipeline once per process; nothing is downloaded.
+key), ``Span._.chars`` (exact ``(start_char, end_char)`` of a deadline whose span had to be
+widened to jieba's word boundaries: ``10日内`` inside the word ``内向``). :func:`get_nlp` builds the pipeline once per process; nothing is downloaded.
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ if not Span.has_extension("modality"):
     Span.set_extension("modality", default=None)
 if not Span.has_extension("key"):
     Span.set_extension("key", default=None)
+if not Span.has_extension("chars"):
+    Span.set_extension("chars", default=None)
 
 
 def load_lexicon(name: str) -> dict:
@@ -135,7 +138,7 @@ DEADLINE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("absolute_noyear", re.compile(r"(?<![年\d])(?:于|在|到)?(\d{1,2})月(?:(\d{1,2})日|(底|末))(?:前|之前|以前)")),
     ("recurring", re.compile(r"(?:在)?每(?:年|季度|月|半年|周|日)(?:度)?(?:\d{1,2}月(?:底|末)?(?:\d{1,2}日)?(?:之前|前)?)?|定期|年度内")),
     ("relative", re.compile(
-        rf"(?:(?:自|在|于|从)[^，。；：]{{0,40}}?(?:之日起|起|后|届满))?{_NUM}(?:个)?(?:工作日|日|天|个月|年|小时|周)(?:内|以内|前|以上)?"
+        rf"(?:(?:自|在|于|从)[^，。；：]{{0,40}}?(?:之日起|起|后|届满))?{_NUM}(?:个)?(?:工作日|日|天|个月|年|小时|周)(?!岁)(?:内|以内|前|以上)?"
         r"|在[^，。；：]{1,30}?(?:有效期届满前|有效期内|期限届满前|期间)|限期")),
     ("immediate", re.compile(r"立即|立刻|及时|第一时间|迅速|尽快|马上|即时")),
 )
@@ -167,6 +170,9 @@ def deadlines_component(doc: Doc) -> Doc:
                 span = doc.char_span(offset + m.start(), offset + m.end(), label=kind.replace("_noyear", ""),
                                      alignment_mode="expand")
                 if span is not None:
+                    exact = (offset + m.start(), offset + m.end())
+                    if exact != (span.start_char, span.end_char):
+                        span._.chars = exact
                     spans.append(span)
     spans.sort(key=lambda sp: sp.start_char)
     doc.spans["deadlines"] = spans

@@ -226,6 +226,34 @@ def _notice_ids(db: sqlite_utils.Database, notice: str) -> list[str]:
     raise QueryError(f"no notice {notice!r}", suggestions=closest(notice, known))
 
 
+def superseded(db: sqlite_utils.Database) -> dict[str, str]:
+    """Notices no longer in force: old notice name → the name of the newest version.
+
+    A notice is superseded when ``regpipe diff`` recorded a newer version of it
+    (``supersessions``), or when another notice has the same title and a later date (for laws,
+    the latest revision in the header: see :func:`pipeline.ingest.extract_metadata`; equal
+    dates are ordered by name). Notices without a title are never grouped."""
+    rows = db.execute("select id, name, title, coalesce(date, '') from notices").fetchall()
+    name = {nid: n for nid, n, _, _ in rows}
+    newer: dict[str, str] = {}
+    by_title: dict[str, list[tuple[str, str]]] = {}
+    for nid, n, title, day in rows:
+        if title:
+            by_title.setdefault(citation_key("title", f"《{title}》"), []).append((day, n))
+    for versions in by_title.values():
+        latest = max(versions)[1]
+        newer.update({n: latest for _, n in versions if n != latest})
+    for new_id, old_id in db.execute("select new_notice_id, old_notice_id from supersessions"):
+        if old_id in name and new_id in name:
+            newer.setdefault(name[old_id], name[new_id])
+    for old in list(newer):  # follow chains 2016 → 2020 → 2023 to the newest
+        seen = {old}
+        while newer[old] in newer and newer[old] not in seen:
+            seen.add(newer[old])
+            newer[old] = newer[newer[old]]
+    return newer
+
+
 def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 

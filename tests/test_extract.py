@@ -77,3 +77,27 @@ def test_non_modal_words_are_not_triggers():
 def test_absolute_date_takes_year_from_context():
     assert absolute_date("6月底前", 2018) == "2018-06-30"
     assert absolute_date("到2030年", None) == "2030-12-31"
+
+
+def test_partner_after_yu_is_not_the_subject():
+    # 认证机构管理办法 第二十三条: 与境外认证机构 is the contract partner; 认证机构 reports
+    obs = _obligations("第二十三条 认证机构在获得批准的认证领域内，与境外认证机构签订认证结果仅在境外使用的分包合约，"
+                       "应当自签订分包合约之日起10日内向国务院认证认可监督管理部门报送信息。", addressees=())
+    (o,) = obs
+    assert o.subject == "认证机构"
+    assert o.condition == "在获得批准的认证领域内，与境外认证机构签订认证结果仅在境外使用的分包合约"
+    # jieba reads 内向 as one word; the deadline still stops at 内
+    assert (o.deadline.text, o.deadline.kind) == ("自签订分包合约之日起10日内", "relative")
+
+
+def test_rest_of_chu_yiwai_is_not_a_condition():
+    # cnca-2017-137 三/（九）: the 除…以外 opening went to the first duty
+    obs = _obligations("（九）认证机构和认证人员除应具备（五）规定的要求以外，还应掌握分级认证适用的评价工具及方法。")
+    assert [(o.action, o.condition) for o in obs] == [("具备（五）规定的要求", None),
+                                                     ("掌握分级认证适用的评价工具及方法", None)]
+
+
+def test_age_is_not_a_deadline():
+    # 国办发〔1997〕11号: 年龄一般不超过70周岁
+    (o,) = _obligations("6．秘书长以上负责人应身体健康，年龄一般不超过70周岁。")
+    assert o.deadline is None

@@ -146,3 +146,18 @@ def test_format_detection():
     assert detect_format("<p>一、总体要求</p><p>a</p><br/>") == "html"
     assert detect_format("# 认证机构管理办法\n<!-- INFO END -->\n## 第一章 总则") == "markdown"
     assert detect_format("一、总体要求\n认证机构应当") == "text"
+
+
+@pytest.mark.parametrize("name, iso", [
+    ("versions/cert-accreditation-regulation-2016.md", "2003-09-03"),   # 国务院令第390号公布 only
+    ("versions/cert-accreditation-regulation-2023.md", "2023-07-20"),   # 第三次修订
+    ("versions/metrology-law-implementing-rules-2022.md", "2022-03-29"),
+    ("more/product-quality-law-2018.md", "2018-12-29"),  # three revisions run together on one line
+])
+def test_law_is_dated_by_its_latest_revision(name, iso):
+    assert ingest(CORPORA / name).date == iso
+
+
+def test_signed_notice_keeps_its_signature_date():
+    # the body of cnca-2017-137 names earlier dates; the date under the signature wins
+    assert ingest(CORPORA / "cnca-2017-137-qms-certification-upgrade.txt").date == "2017-11-20"

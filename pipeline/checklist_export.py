@@ -1,0 +1,257 @@
+"""Checklist writers: a :class:`~pipeline.checklist.Checklist` as XLSX, CSV, Markdown or JSON.
+
+All four carry the same columns (:data:`COLUMNS`): the duty (ID, actor, modality, readable
+requirement, deadline), where it comes from (notice title, 文号, clause path, clause text,
+citations) and four empty tracking columns (负责人 / 状态 / 证据 / 备注).
+
+* XLSX (openpyxl): a 概览 summary sheet, then one sheet per actor; header frozen, autofilter,
+  wrapped text, deadlines as Excel dates, prohibitions (不得) filled red, a 状态 drop-down.
+* CSV: UTF-8 with a byte-order mark, so Excel shows the Chinese text; one row per item.
+* Markdown: grouped by actor, then notice; one ``- [ ]`` line per item with its source below.
+* JSON: the checklist as data, for other tools.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+from .checklist import STATUS_CHOICES, Checklist, ChecklistItem
+from .errors import ExportError
+from .model import MODALITIES, MODALITY_ZH
+
+FORMATS = ("xlsx", "csv", "md", "json")
+"""Formats :func:`write_checklist` writes."""
+
+COLUMNS = (("编号", 18), ("义务主体", 14), ("共同主体", 14), ("义务类型", 8), ("要求", 60), ("期限", 12),
+           ("期限原文", 18), ("逾期", 6), ("来源文件", 30), ("文号", 20), ("条款", 14), ("条款原文", 70),
+           ("引用", 28), ("负责人", 10), ("状态", 10), ("证据", 24), ("备注", 24))
+"""Column headers and their XLSX widths (in characters)."""
+
+_CELL_MAX = 32000  # Excel holds at most 32,767 characters in a cell
+
+
+def item_row(item: ChecklistItem) -> dict:
+    """The item as one flat row keyed by :data:`COLUMNS` headers (``期限`` an ISO string or ""); several
+    sources are listed one per line, their clause texts each headed by ``【notice path】``."""
+    many = len(item.sources) > 1
+    texts = [f"【{s.doc_number or s.title} {s.path}】{s.clause_text}" if many else s.clause_text
+             for s in item.sources]
+    return {"编号": item.id, "义务主体": item.actor,
+            "共同主体": "、".join(a for a in item.actors if a != item.actor),
+            "义务类型": item.modality_zh, "要求": item.requirement, "期限": item.deadline_date or "",
+            "期限原文": item.deadline_text or "", "逾期": "是" if item.overdue else "",
+            "来源文件": "\n".join(s.title for s in item.sources),
+            "文号": "\n".join(s.doc_number or "" for s in item.sources).strip("\n"),
+            "条款": "\n".join(s.path for s in item.sources),
+            "条款原文": _clip("\n\n".join(texts)), "引用": "\n".join(item.citations),
+            "负责人": "", "状态": "", "证据": "", "备注": ""}
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _CELL_MAX else text[:_CELL_MAX - 1] + "…"
+
+
+def write_checklist(checklist: Checklist, path: str | Path, fmt: str | None = None) -> Path:
+    """Write ``checklist`` to ``path`` as ``fmt`` (default: from the suffix); return the path.
+
+    Raises:
+        ExportError: ``fmt`` is not one of :data:`FORMATS`, or ``path`` cannot be written.
+    """
+    path = Path(path)
+    fmt = fmt or path.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise ExportError(f"{path}: unknown checklist format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "xlsx":
+            to_workbook(checklist).save(path)
+        elif fmt == "csv":
+            path.write_text(to_csv(checklist), encoding="utf-8-sig", newline="")
+        elif fmt == "md":
+            path.write_text(to_markdown(checklist), encoding="utf-8")
+        else:
+            path.write_text(to_json(checklist), encoding="utf-8")
+    except OSError as e:
+        raise ExportError(f"{path}: cannot write the checklist ({e.strerror or e})") from e
+    return path
+
+
+# ------------------------------------------------------------------ CSV / JSON
+def to_csv(checklist: Checklist) -> str:
+    """CSV text, header first (write it as ``utf-8-sig`` for Excel; :func:`write_checklist` does)."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=[c for c, _ in COLUMNS])
+    w.writeheader()
+    w.writerows(item_row(it) for it in checklist.items)
+    return buf.getvalue()
+
+
+def to_json(checklist: Checklist) -> str:
+    """JSON: ``{"generated", "as_of", "filters", "counts", "notices", "superseded", "merged",
+    "items": [ChecklistItem as an object, sources nested]}``."""
+    import json
+    from dataclasses import asdict
+    data = {"generated": checklist.generated, "as_of": checklist.as_of, "filters": checklist.filters,
+            "counts": checklist.counts(),
+            "notices": [dict(zip(("name", "title", "doc_number", "date", "items"), n)) for n in checklist.notices],
+            "superseded": [{"notice": o, "by": n} for o, n in checklist.superseded],
+            "merged": checklist.merged, "items": [asdict(it) for it in checklist.items]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# ------------------------------------------------------------------ Markdown
+def to_markdown(checklist: Checklist) -> str:
+    """Markdown grouped by actor (``##``) then notice (``###``), one ``- [ ]`` item per duty with
+    its deadline, sources (clause text quoted) and citations underneath."""
+    out = ["# 义务清单", "", *_summary_lines(checklist, "- "), ""]
+    actor = notice = None
+    for it in checklist.items:
+        if it.actor != actor:
+            actor, notice = it.actor, None
+            n = sum(checklist.counts()[actor].values())
+            out += [f"## {actor}（{n} 项）", ""]
+        first = it.sources[0]
+        if first.notice != notice:
+            notice = first.notice
+            out += [f"### {first.title}" + (f"（{first.doc_number}）" if first.doc_number else ""), ""]
+        out.append(f"- [ ] **{it.modality_zh}** {it.requirement}  `{it.id}`")
+        if it.deadline_text or it.deadline_date:
+            due = " ".join(x for x in (it.deadline_date, f"（{it.deadline_text}）" if it.deadline_text else "") if x)
+            out.append(f"  - 期限：{due}" + ("　**已逾期**" if it.overdue else ""))
+        for i, s in enumerate(it.sources):
+            label = "来源" if i == 0 else "另见"
+            where = f"{s.doc_number or s.title} {s.path}" if i or not s.doc_number else f"{s.doc_number} {s.path}"
+            out.append(f"  - {label}：{where}")
+            out += [f"    > {ln}" for ln in s.clause_text.split("\n") if ln.strip()]
+        if it.citations:
+            out.append(f"  - 引用：{'、'.join(it.citations)}")
+        if len(it.actors) > 1:
+            out.append(f"  - 共同主体：{'、'.join(a for a in it.actors if a != it.actor)}")
+    return "\n".join(out).rstrip() + "\n"
+
+
+_FILTER_ZH = {"actor": "义务主体", "exact": "仅该主体", "notice": "文件", "modality": "义务类型",
+              "due_before": "期限早于", "due_after": "期限不早于", "cites": "引用", "text": "全文检索",
+              "merge": "合并重复", "all_versions": "含旧版本"}
+
+
+def _filter_value(key: str, value) -> str:
+    if key == "modality":
+        return "、".join(MODALITY_ZH.get(m, m) for m in str(value).split(","))
+    return "是" if value is True else "否" if value == "no" else str(value)
+
+
+def _summary_lines(checklist: Checklist, bullet: str) -> list[str]:
+    total = len(checklist.items)
+    by_mod = {m: sum(1 for it in checklist.items if it.modality == m) for m in MODALITIES}
+    lines = [f"{bullet}生成时间：{checklist.generated}；逾期判断日期：{checklist.as_of}",
+             f"{bullet}筛选条件：" + ("；".join(f"{_FILTER_ZH.get(k, k)}={_filter_value(k, v)}"
+                                              for k, v in checklist.filters.items()) or "无"),
+             f"{bullet}共 {total} 项（" + "，".join(f"{MODALITY_ZH[m]} {n}" for m, n in by_mod.items() if n) + "）"
+             + f"，其中逾期 {sum(it.overdue for it in checklist.items)} 项",
+             f"{bullet}涉及文件 {len(checklist.notices)} 件；多份文件重复规定的义务已合并 {checklist.merged} 处"]
+    if checklist.superseded:
+        lines.append(f"{bullet}未收录已被新版本取代的文件：" +
+                     "；".join(f"{o}（由 {n} 取代）" for o, n in checklist.superseded))
+    return lines
+
+
+# ------------------------------------------------------------------ XLSX
+def to_workbook(checklist: Checklist):
+    """An openpyxl ``Workbook``: sheet 概览 (generation date, filters, counts per actor and
+    modality, notices covered), then one sheet per actor with the :data:`COLUMNS`."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="DDE4EE")
+    ban_fill = PatternFill("solid", fgColor="FDE2E1")
+    ban_font = Font(bold=True, color="B00020")
+    late_font = Font(bold=True, color="B00020")
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "概览"
+    ws.append(["义务清单"])
+    ws["A1"].font = Font(bold=True, size=14)
+    for line in _summary_lines(checklist, ""):
+        ws.append([line])
+    ws.append([])
+    counts = checklist.counts()
+    header = ["义务主体", *[MODALITY_ZH[m] for m in MODALITIES], "合计", "逾期"]
+    ws.append(header)
+    for cell in ws[ws.max_row]:
+        cell.font, cell.fill = bold, head_fill
+    for actor, by_mod in counts.items():
+        late = sum(1 for it in checklist.items if it.actor == actor and it.overdue)
+        ws.append([actor, *[by_mod.get(m, 0) for m in MODALITIES], sum(by_mod.values()), late])
+    ws.append(["合计", *[sum(c.get(m, 0) for c in counts.values()) for m in MODALITIES], len(checklist.items),
+               sum(it.overdue for it in checklist.items)])
+    for cell in ws[ws.max_row]:
+        cell.font = bold
+    ws.append([])
+    ws.append(["涉及文件", "文号", "日期", "条目数", "文件名"])
+    for cell in ws[ws.max_row]:
+        cell.font, cell.fill = bold, head_fill
+    for name, title, number, day, n in checklist.notices:
+        ws.append([title, number or "", _excel_date(day), n, name])
+        if day:
+            ws.cell(ws.max_row, 3).number_format = "yyyy-mm-dd"
+    for col, width in zip("ABCDEFGH", (40, 22, 12, 8, 8, 8, 8, 8)):
+        ws.column_dimensions[col].width = width
+    ws.column_dimensions["E"].width = 36
+
+    names: set[str] = {"概览"}
+    status_col = get_column_letter([c for c, _ in COLUMNS].index("状态") + 1)
+    date_col = [c for c, _ in COLUMNS].index("期限") + 1
+    for actor in counts:
+        sheet = wb.create_sheet(_sheet_name(actor, names))
+        sheet.append([c for c, _ in COLUMNS])
+        for cell in sheet[1]:
+            cell.font, cell.fill, cell.alignment = bold, head_fill, wrap
+        for it in (i for i in checklist.items if i.actor == actor):
+            row = item_row(it)
+            row["期限"] = _excel_date(it.deadline_date)
+            sheet.append(list(row.values()))
+            r = sheet.max_row
+            for cell in sheet[r]:
+                cell.alignment = wrap
+                if it.modality == "must_not":
+                    cell.fill = ban_fill
+            if it.modality == "must_not":
+                sheet.cell(r, 4).font = ban_font
+            if it.deadline_date:
+                sheet.cell(r, date_col).number_format = "yyyy-mm-dd"
+                if it.overdue:
+                    sheet.cell(r, date_col).font = late_font
+                    sheet.cell(r, date_col + 2).font = late_font
+        for i, (_, width) in enumerate(COLUMNS, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{sheet.max_row}"
+        dv = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="状态", error="请选择：" + "、".join(STATUS_CHOICES))
+        dv.add(f"{status_col}2:{status_col}{max(sheet.max_row, 2)}")
+        sheet.add_data_validation(dv)
+    return wb
+
+
+def _excel_date(iso: str | None):
+    return date.fromisoformat(iso) if iso else None
+
+
+def _sheet_name(actor: str, taken: set[str]) -> str:
+    """A worksheet title for ``actor``: no ``[]:*?/\\``, at most 31 characters, unique."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", actor)[:31] or "主体"
+    name, k = base, 2
+    while name in taken:
+        suffix = f"({k})"
+        name, k = base[:31 - len(suffix)] + suffix, k + 1
+    taken.add(name)
+    return name
