@@ -8,6 +8,7 @@ a UI toolkit. Stage times are in seconds (``result.timings``).
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable
 
@@ -19,7 +20,7 @@ from .ingest import ingest, iter_notice_files
 from .model import ExtractionResult
 from .nlp import get_nlp
 from .segment import segment
-from .store import open_db, resolve_citations, save
+from .store import batch, flush_fts, open_db, resolve_citations, save
 
 
 def extract_file(path: str | Path, nlp=None) -> ExtractionResult:
@@ -80,19 +81,22 @@ def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extract
     nlp = get_nlp()
     db = open_db(db_path) if db_path else None
     results = []
-    for i, f in enumerate(files, 1):
-        r = extract_file(f, nlp)
-        if r.status != "error":
-            t = time.perf_counter()
-            if db is not None:
-                save(db, r.notice, list(r.clauses), list(r.obligations))
-            if out_dir:
-                write_jsonl(out_dir, r.notice, list(r.clauses), list(r.obligations))
-            r.timings["store"] = time.perf_counter() - t
-        results.append(r if keep_records else r.light())
-        if progress:
-            progress(i, len(files), str(f))
+    with batch(db) if db is not None else nullcontext(lambda: None) as checkpoint:
+        for i, f in enumerate(files, 1):
+            r = extract_file(f, nlp)
+            if r.status != "error":
+                t = time.perf_counter()
+                if db is not None:
+                    save(db, r.notice, list(r.clauses), list(r.obligations))
+                    checkpoint()
+                if out_dir:
+                    write_jsonl(out_dir, r.notice, list(r.clauses), list(r.obligations))
+                r.timings["store"] = time.perf_counter() - t
+            results.append(r if keep_records else r.light())
+            if progress:
+                progress(i, len(files), str(f))
     if db is not None:
+        flush_fts(db)
         resolve_citations(db)
         if graph_path:
             export_graph(db, graph_path)

@@ -681,14 +681,19 @@ def _target(text, a, b, doc, ctx) -> _Found | None:
 
 # ------------------------------------------------------------------ subjects
 def find_abbreviations(text: str) -> dict[str, str]:
-    """``{full name: short name}`` from ``X（以下简称Y）`` definitions in the notice."""
-    out: dict[str, str] = {}
+    """``{full name: short name}`` from ``X（以下简称Y）`` definitions in the notice (a new
+    dict each call; the scan of a given text is done once, as extraction and the store both ask)."""
+    return dict(_abbreviations(text))
+
+
+@lru_cache(maxsize=8)
+def _abbreviations(text: str) -> tuple[tuple[str, str], ...]:
     if "简称" not in text:
-        return out
+        return ()
+    out: dict[str, str] = {}
     for m in _ABBREV.finditer(text):
-        full, short = m.group(1), m.group(2).strip("《》“”\"")
-        out[full] = short
-    return out
+        out[m.group(1)] = m.group(2).strip("《》“”\"")
+    return tuple(out.items())
 
 
 def _canonical_names() -> dict[str, str]:

@@ -5,7 +5,7 @@ Unicode code points). Dates are ISO 8601 strings (``YYYY-MM-DD``).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 MODALITIES = ("must", "must_not", "may", "encouraged", "target")
 """The five deontic modalities of ``../shared/eval/GUIDELINES.md``."""
@@ -152,7 +152,8 @@ class Obligation:
             "trigger": self.trigger,
             "action": self.action,
             "condition": self.condition,
-            "deadline": asdict(self.deadline) if self.deadline else None,
+            "deadline": ({"text": self.deadline.text, "kind": self.deadline.kind, "date": self.deadline.date}
+                         if self.deadline else None),
             "id": self.id,
             "citations": [c.text for c in self.citations],
         }

@@ -107,3 +107,36 @@ def test_only_cli_imports_click():
     for f in (ROOT / "pipeline").glob("*.py"):
         if f.name not in ("cli.py",):
             assert "import click" not in f.read_text(encoding="utf-8"), f.name
+
+
+def test_full_text_index_follows_bulk_writes_and_re_extraction(tmp_path):
+    """Rows are indexed in bulk at the end of a run; re-extracting a changed notice replaces its
+    index entries, and FTS5's own integrity check agrees with the tables."""
+    from pipeline.batch import extract_paths
+    from pipeline.store import save
+
+    src = (CORPORA / "cnca-2025-09-management-system-certification.txt").read_text(encoding="utf-8")
+    notice = tmp_path / "in" / "n.txt"
+    notice.parent.mkdir()
+    notice.write_text(src, encoding="utf-8")
+    db_path = tmp_path / "r.db"
+    extract_paths([notice], db_path, None, None)
+    db = open_db(db_path)
+
+    def hits(phrase):
+        return db.execute("select count(*) from obligations_fts where obligations_fts match ?",
+                          [f'"{phrase}"']).fetchone()[0]
+
+    assert hits("专职审核员") >= 1 and db.execute("select count(*) from fts_pending").fetchone()[0] == 0
+    notice.write_text(src.replace("专职审核员", "全职审核员"), encoding="utf-8")
+    extract_paths([notice], db_path, None, None)
+    assert hits("专职审核员") == 0 and hits("全职审核员") >= 1
+    for table in ("obligations", "clauses"):
+        db.execute(f"insert into {table}_fts({table}_fts) values ('integrity-check')")
+    # rows saved outside a run are queued, then indexed when the database is next opened
+    from pipeline.batch import extract_file
+    r = extract_file(CORPORA / "samr-2019-18-certification-self-inspection.txt")
+    save(db, r.notice, list(r.clauses), list(r.obligations))
+    assert db.execute("select count(*) from fts_pending").fetchone()[0] > 0
+    db = open_db(db_path, create=False)
+    assert db.execute("select count(*) from fts_pending").fetchone()[0] == 0 and hits("自查报告") >= 1
