@@ -215,12 +215,14 @@ def to_workbook(checklist: Checklist):
         sheet.append([c for c, _ in COLUMNS])
         for cell in sheet[1]:
             cell.font, cell.fill, cell.alignment = bold, head_fill, wrap
+        r = 1  # openpyxl's max_row scans every cell: track the row number instead
         for it in (i for i in checklist.items if i.actor == actor):
             row = item_row(it)
             row["期限"] = _excel_date(it.deadline_date)
             sheet.append(list(row.values()))
-            r = sheet.max_row
-            for cell in sheet[r]:
+            r += 1
+            for c in range(1, len(COLUMNS) + 1):  # sheet[r] would also scan every cell
+                cell = sheet.cell(r, c)
                 cell.alignment = wrap
                 if it.modality == "must_not":
                     cell.fill = ban_fill
@@ -234,10 +236,10 @@ def to_workbook(checklist: Checklist):
         for i, (_, width) in enumerate(COLUMNS, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width
         sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{sheet.max_row}"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{r}"
         dv = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True,
                             showErrorMessage=True, errorTitle="状态", error="请选择：" + "、".join(STATUS_CHOICES))
-        dv.add(f"{status_col}2:{status_col}{max(sheet.max_row, 2)}")
+        dv.add(f"{status_col}2:{status_col}{max(r, 2)}")
         sheet.add_data_validation(dv)
     return wb
 

@@ -15,8 +15,10 @@ abbreviations resolve to the canonical actor, and narrower actors are included u
 """
 from __future__ import annotations
 
+import gc
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -135,32 +137,40 @@ select o.id, n.name as notice, coalesce(n.title, n.name) as title, n.doc_number,
 from obligations o join notices n on n.id = o.notice_id
 """
 
+_SEP = "\x1f"  # unit separator: joins a row's actors / citation keys in one column
 
-def _fetch(db: sqlite_utils.Database, sql: str, params: list) -> list[ObligationRow]:
-    """Run an obligation ``_SELECT`` and attach each row's actors and citation keys (fetched in
-    batches by ID: correlated subqueries per row cost ten times more on large results)."""
-    cur = db.execute(sql, params)
-    cols = [d[0] for d in cur.description]
-    rows = [dict(zip(cols, r)) for r in cur.fetchall()]
-    actors: dict[str, list[str]] = {}
-    cites: dict[str, set[str]] = {}
-    ids = [r["id"] for r in rows]
-    for i in range(0, len(ids), 900):
-        chunk = ids[i:i + 900]
-        marks = ",".join("?" * len(chunk))
-        for oid, actor in db.execute(f"select obligation_id, actor_id from obligation_actors "
-                                     f"where obligation_id in ({marks})", chunk):
-            actors.setdefault(oid, []).append(actor)
-        for oid, key in db.execute(f"select oc.obligation_id, c.key from obligation_citations oc "
-                                   f"join citations c on c.id = oc.citation_id where oc.obligation_id in ({marks})",
-                                   chunk):
-            cites.setdefault(oid, set()).add(key)
-    return [ObligationRow(
-        id=r["id"], notice=r["notice"], title=r["title"], doc_number=r["doc_number"], path=r["path"],
-        subject=r["subject"], actors=tuple(actors.get(r["id"], ())), modality=r["modality"], trigger=r["trigger"],
-        action=r["action"], condition=r["condition"], deadline_text=r["deadline_text"],
-        deadline_kind=r["deadline_kind"], deadline_date=r["deadline_date"],
-        citations=tuple(sorted(cites.get(r["id"], ()))), clause_id=r["clause_id"]) for r in rows]
+_WITH_LINKS = f"""
+select s.id, s.notice, s.title, s.doc_number, s.path, s.subject, s.modality, s.trigger, s.action, s.condition,
+       s.deadline_text, s.deadline_kind, s.deadline_date, s.clause_id,
+       (select group_concat(actor_id, '{_SEP}') from obligation_actors where obligation_id = s.id),
+       (select group_concat(c.key, '{_SEP}') from obligation_citations oc join citations c on c.id = oc.citation_id
+        where oc.obligation_id = s.id)
+from sel s
+"""
+
+
+def _fetch(db: sqlite_utils.Database, sql: str, params: list, order: str = "s.notice, s.ord") -> list[ObligationRow]:
+    """Run an obligation ``_SELECT`` (filtered, ordered, limited) and attach each row's actors
+    and citation keys, all in one statement: the selected rows go through a CTE, and each row's
+    links come from a correlated ``group_concat`` over the link tables' primary-key indexes, so
+    they are looked up only for the rows returned (a ``--limit 100`` does 100 lookups)."""
+    with _gc_paused():  # thousands of acyclic rows: the cycle collector would only rescan them
+        rows = db.execute(f"with sel as ({sql})" + _WITH_LINKS + f" order by {order}", params).fetchall()
+        return [ObligationRow(r[0], r[1], r[2], r[3], r[4], r[5],
+                              tuple(r[14].split(_SEP)) if r[14] else (), r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+                              tuple(sorted(set(r[15].split(_SEP)))) if r[15] else (), r[13]) for r in rows]
+
+
+@contextmanager
+def _gc_paused():
+    """Pause Python's cyclic garbage collector for a bulk build of plain rows (restored after)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def resolve_actor(db: sqlite_utils.Database, name: str) -> str:
@@ -471,7 +481,7 @@ def obligations_by_ids(db: sqlite_utils.Database, ids: list[str]) -> list[Obliga
 
 def obligations_by_clause(db: sqlite_utils.Database, clause_id: str) -> list[ObligationRow]:
     """The obligations a clause states, in order."""
-    return _fetch(db, _SELECT + " where o.clause_id = ? order by o.ord", [clause_id])
+    return _fetch(db, _SELECT + " where o.clause_id = ?", [clause_id], order="s.ord")
 
 
 def similar_obligations(db: sqlite_utils.Database, ob: ObligationRow, exclude_notice: str | None = None,
