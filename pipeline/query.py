@@ -240,15 +240,17 @@ def superseded(db: sqlite_utils.Database) -> dict[str, str]:
     """Notices no longer in force: old notice name → the name of the newest version.
 
     A notice is superseded when ``regpipe diff`` recorded a newer version of it
-    (``supersessions``), or when another notice has the same title and a later date (for laws,
-    the latest revision in the header: see :func:`pipeline.ingest.extract_metadata`; equal
-    dates are ordered by name). Notices without a title are never grouped."""
-    rows = db.execute("select id, name, title, coalesce(date, '') from notices").fetchall()
-    name = {nid: n for nid, n, _, _ in rows}
+    (``supersessions``), or when it is a law or rule (no 文号: such texts are known by their
+    title) and another one has the same title and a later date (the latest revision in the
+    header: see :func:`pipeline.ingest.extract_metadata`; equal dates are ordered by name).
+    Notices with a 文号 are separate documents even under one title (a yearly
+    ``关于开展……工作的通知``), so only a recorded diff supersedes them."""
+    rows = db.execute("select id, name, title, coalesce(date, ''), doc_number from notices").fetchall()
+    name = {nid: n for nid, n, _, _, _ in rows}
     newer: dict[str, str] = {}
     by_title: dict[str, list[tuple[str, str]]] = {}
-    for nid, n, title, day in rows:
-        if title:
+    for nid, n, title, day, number in rows:
+        if title and not number:
             by_title.setdefault(citation_key("title", f"《{title}》"), []).append((day, n))
     for versions in by_title.values():
         latest = max(versions)[1]

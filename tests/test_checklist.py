@@ -19,6 +19,8 @@ from pipeline.cli import cli
 from pipeline.errors import ExportError, QueryError
 from pipeline.store import open_db
 
+from .conftest import CORPORA
+
 HEADERS = [c for c, _ in COLUMNS]
 
 
@@ -257,3 +259,22 @@ def test_cli_reports_bad_requests_without_traceback(corpus_run, tmp_path):
 def test_unknown_format_is_an_export_error(cert_bodies, tmp_path):
     with pytest.raises(ExportError):
         write_checklist(cert_bodies, tmp_path / "c.pdf")
+
+
+def test_only_laws_are_superseded_by_title(tmp_path):
+    """Two notices with one title but their own 文号 (a yearly notice) both stay; two texts of a
+    law (no 文号) are versions, the later revision current."""
+    from pipeline.batch import extract_paths
+    from pipeline.query import superseded
+
+    src = tmp_path / "in"
+    src.mkdir()
+    text = (CORPORA / "samr-2019-18-certification-self-inspection.txt").read_text(encoding="utf-8")
+    (src / "self-inspection-2019.txt").write_text(text, encoding="utf-8")
+    (src / "self-inspection-2020.txt").write_text(text.replace("〔2019〕18号", "〔2020〕5号")
+                                                  .replace("2019年3月21日", "2020年3月2日"), encoding="utf-8")
+    for law in ("cert-accreditation-regulation-2016.md", "cert-accreditation-regulation-2023.md"):
+        (src / law).write_bytes((CORPORA / "versions" / law).read_bytes())
+    db_path = tmp_path / "r.db"
+    extract_paths([src], db_path, None, None)
+    assert superseded(open_db(db_path)) == {"cert-accreditation-regulation-2016": "cert-accreditation-regulation-2023"}
