@@ -53,6 +53,8 @@ _TRAIL_ADVERB = re.compile(
     r"严格|自觉|另行|直接|应|须|除|不|要|可|继续|大力|进一步|着力|充分|重点|全面|加快|认真|坚决|共同)$")
 _COND_START = re.compile(r"^(如果|如|若|凡|对于|对|针对|在|当|因|经|未经|除|属于)")
 _COND_END = re.compile(r"(的|时|期间|过程中|情况下|之后|以后|之前|以前|以外|之外)$")
+_DUTY_PHRASE = re.compile(r"^负有.+义务$")
+"""A trigger naming its own duty (``负有保密义务``, gap pattern of data/triggers.json)."""
 _COMITATIVE = re.compile(r"^(与|同|跟|向|和)")
 """A segment opening with a comitative/directional preposition names a partner, not the subject."""
 _BASIS = re.compile(r"^(根据|依据|按照|依照|为了|为)")
@@ -312,7 +314,11 @@ def _segment_of(pos: int, seg_bounds: list[int], a: int, b: int) -> tuple[int, i
 
 def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int]) -> bool:
     ts, te, word = span.start_char, span.end_char, span.text
-    if prot[ts] or te >= len(text) or text[te] in "、，。；：,;:的）)":
+    if prot[ts]:
+        return False
+    if _DUTY_PHRASE.match(word):  # 负有保密义务。: the phrase is the whole duty
+        return te >= len(text) or text[te] not in "、的）)"
+    if te >= len(text) or text[te] in "、，。；：,;:的）)":
         return False
     seg_s, seg_e = _segment_of(ts, seg_bounds, 0, len(text))
     seg_s = max(seg_s, max((text.rfind(ch, 0, ts) + 1 for ch in _SENT_END), default=0))
@@ -363,7 +369,26 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
             m = _ACTOR_RE.match(text, te + 1)
             if m:
                 f.subject = _canonical(re.sub(r"^.*的", "", m.group(0)), ctx)
-        if f.subject is None and span.label_ != "encouraged" and span.text != "负责":
+        if f.subject is None and _DUTY_PHRASE.match(span.text):
+            # 负有保密义务: the duty is named inside the trigger, so the action runs from the
+            # fronted object (对其所知悉的……) through the trigger (gold/DECISIONS.md)
+            he = head_clean_s + len(head_clean)
+            actor = _actor_at(doc, head_clean_s, he, ctx) if head_clean else None
+            if actor:
+                name, ae = actor
+                glue = _GLUE.match(text[ae:he])
+                more = _ACTOR_RE.match(text, ae + len(glue.group(0)), he) if glue else None
+                if more:  # 认证机构及其人员对其……
+                    name, ae = _canonical(text[head_clean_s:more.end()], ctx), more.end()
+                f.subject = name
+                f.action_start = ae if ae < he else ts
+            else:
+                f.action_start = head_clean_s if head_clean else ts
+                if others:
+                    subj, cond = _parse_others(doc, text, others, boundary == a and not out, ctx, f.outcome)
+                    f.subject, own_cond = subj, cond
+                    f.is_actor = subj is not None and _is_actor(doc, subj, ctx)
+        elif f.subject is None and span.label_ != "encouraged" and span.text != "负责":
             if head_clean:
                 subj, cond, extra = _parse_head(doc, head_clean, head_clean_s, ctx, f.outcome)
                 f.subject = subj

@@ -101,3 +101,12 @@ def test_age_is_not_a_deadline():
     # 国办发〔1997〕11号: 年龄一般不超过70周岁
     (o,) = _obligations("6．秘书长以上负责人应身体健康，年龄一般不超过70周岁。")
     assert o.deadline is None
+
+
+def test_duty_named_inside_fuyou_yiwu():
+    # 认证机构管理办法 第六条 and 认证认可条例 第八条 (subject before a comma); gold/DECISIONS.md
+    (o,) = _obligations("第六条 认证机构及其人员对其认证活动中所知悉的国家秘密、商业秘密负有保密义务。", addressees=())
+    assert (o.subject, o.modality, o.trigger, o.action, o.condition) == (
+        "认证机构及其人员", "must", "负有保密义务", "对其认证活动中所知悉的国家秘密、商业秘密负有保密义务", None)
+    (o,) = _obligations("第八条 从事认证认可活动的机构及其人员，对其所知悉的国家秘密和商业秘密负有保密义务。", addressees=())
+    assert (o.subject, o.action) == ("从事认证认可活动的机构及其人员", "对其所知悉的国家秘密和商业秘密负有保密义务")
