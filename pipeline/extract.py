@@ -302,7 +302,11 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
             found.append(t)
             continue
         sent_triggers = [s for s in triggers if a <= s.start_char < b]
-        found.extend(_read_sentence(doc, text, prot, a, b, sent_triggers, seg_bounds, ctx))
+        got = _read_sentence(doc, text, prot, a, b, sent_triggers, seg_bounds, ctx)
+        # a later sentence of the paragraph with its subject elided (……部门应当…。对……的，应当…)
+        # falls back on the actor named last
+        ctx.clause_subjects.extend(f.subject for f in got if f.subject and f.explicit and f.is_actor)
+        found.extend(got)
     return found
 
 

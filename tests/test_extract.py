@@ -110,3 +110,13 @@ def test_duty_named_inside_fuyou_yiwu():
         "认证机构及其人员", "must", "负有保密义务", "对其认证活动中所知悉的国家秘密、商业秘密负有保密义务", None)
     (o,) = _obligations("第八条 从事认证认可活动的机构及其人员，对其所知悉的国家秘密和商业秘密负有保密义务。", addressees=())
     assert (o.subject, o.action) == ("从事认证认可活动的机构及其人员", "对其所知悉的国家秘密和商业秘密负有保密义务")
+
+
+def test_elided_subject_of_a_later_sentence_is_the_actor_named_before():
+    # 认证机构管理办法 第九条（二）: the second sentence's 应当 binds the same department
+    text = ("第九条　认证机构资质审批程序：\n（二）国务院认证认可监督管理部门应当对申请人提交的证明文件进行初审，"
+            "并自收到之日起5日内作出受理或者不予受理的书面决定。对申请材料不齐全或者不符合法定形式的，"
+            "应当一次性告知申请人需要补正的全部内容。")
+    obs = _obligations(text, addressees=())
+    assert [(o.subject, o.subject_explicit) for o in obs] == [("国务院认证认可监督管理部门", True),
+                                                              ("国务院认证认可监督管理部门", False)]
