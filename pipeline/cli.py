@@ -183,15 +183,23 @@ def query():
     """Ask the obligation database questions across notices."""
 
 
+def _obligation_filters(f):
+    """The filters shared by `query obligations` and `checklist` (pipeline.query.obligations)."""
+    for opt in reversed((
+            click.option("--actor", help="Bound actor (alias or abbreviation allowed); narrower actors included."),
+            click.option("--exact", is_flag=True, help="Only the actor itself, not the actors below it."),
+            click.option("--modality", multiple=True, type=click.Choice(MODALITIES), help="Repeat for several."),
+            click.option("--notice", help="Notice name, 文号, title or part of one."),
+            click.option("--due-before", help="ISO date: dated deadline before it."),
+            click.option("--due-after", help="ISO date: dated deadline on or after it."),
+            click.option("--cites", help="A cited law, rule, standard or 文号, however written."),
+            click.option("--text", help="Full-text search (Chinese) in actor, action and condition."))):
+        f = opt(f)
+    return f
+
+
 @query.command(name="obligations")
-@click.option("--actor", help="Bound actor (alias or abbreviation allowed); narrower actors included.")
-@click.option("--exact", is_flag=True, help="Only the actor itself, not the actors below it.")
-@click.option("--modality", multiple=True, type=click.Choice(MODALITIES), help="Repeat for several.")
-@click.option("--notice", help="Notice name, 文号, title or part of one.")
-@click.option("--due-before", help="ISO date: dated deadline before it.")
-@click.option("--due-after", help="ISO date: dated deadline on or after it.")
-@click.option("--cites", help="A cited law, rule, standard or 文号, however written.")
-@click.option("--text", help="Full-text search (Chinese) in actor, action and condition.")
+@_obligation_filters
 @click.option("--clause", "clause_path", help="Clause path: that clause and the ones under it.")
 @click.option("--limit", type=int, help="At most this many rows.")
 @_db_option
@@ -348,14 +356,7 @@ def diff(old, new, fmt, output, db_path):
 
 # ------------------------------------------------------------------ checklist
 @cli.command()
-@click.option("--actor", help="Actor whose duties to list (alias or abbreviation allowed); narrower actors included.")
-@click.option("--exact", is_flag=True, help="Only the actor itself, not the actors below it.")
-@click.option("--notice", help="Only this notice: name, 文号, title or part of one.")
-@click.option("--modality", multiple=True, type=click.Choice(MODALITIES), help="Repeat for several.")
-@click.option("--due-before", help="ISO date: only duties with a dated deadline before it.")
-@click.option("--due-after", help="ISO date: only duties with a dated deadline on or after it.")
-@click.option("--cites", help="Only duties citing this law, rule, standard or 文号.")
-@click.option("--text", help="Full-text search (Chinese) in actor, action and condition.")
+@_obligation_filters
 @click.option("--as-of", help="ISO date deadlines are flagged overdue against (default: today).")
 @click.option("--no-merge", is_flag=True, help="Keep a duty restated in several notices as separate rows.")
 @click.option("--all-versions", is_flag=True, help="Also list notices superseded by a newer version.")
