@@ -569,7 +569,11 @@ def _parse_others(doc, text, others, first_in_sentence: bool, ctx, outcome: bool
                 m = re.match(rf"^(.*?(?:{'|'.join(ACTOR_HEADS)}))(在|从事|于)", seg0)
                 if m:
                     return m.group(1), (seg0[len(m.group(1)):], (cs + len(m.group(1)), ce))
-            if rest.startswith("有") or re.match(r"^.{0,3}(有|存在)", rest):
+            if re.match(r"^.{0,3}(有|存在)", rest) or (
+                    rest and seg0.endswith("的") and not outcome and not _GLUE.match(rest)
+                    and any(e.label_ == "ACTOR" and e.start_char == cs and e.end_char == ae for e in doc.ents)):
+                # X有下列情形之一的，应当…; and 认证委托人对……有异议的，可以…: a known actor
+                # opening a ……的 case is the one the elided trigger binds
                 subject = name
         cond = (seg0, (cs, ce))
         return subject, cond

@@ -120,3 +120,9 @@ def test_elided_subject_of_a_later_sentence_is_the_actor_named_before():
     obs = _obligations(text, addressees=())
     assert [(o.subject, o.subject_explicit) for o in obs] == [("国务院认证认可监督管理部门", True),
                                                               ("国务院认证认可监督管理部门", False)]
+
+
+def test_known_actor_opening_a_case_binds_the_elided_trigger():
+    # 强制性产品认证管理规定 第四十七条: 认证委托人 may appeal, not the 认证机构 named in the case
+    (o,) = _obligations("第四十七条 认证委托人对认证机构的认证决定有异议的，可以向认证机构提出申诉。", addressees=())
+    assert (o.subject, o.modality, o.condition) == ("认证委托人", "may", "认证委托人对认证机构的认证决定有异议的")
