@@ -135,6 +135,8 @@ def requirement_sentence(subject: str, trigger: str, action: str, condition: str
         core = f"{trigger}，{body}" if trigger and not body.startswith(trigger) else body
     elif trigger in _ACTOR_FIRST or (modality == "encouraged" and trigger and not subject):
         core = trigger + subject + action
+    elif trigger and action.endswith(trigger):
+        core = subject + action  # 负有保密义务: the action already ends with the trigger phrase
     else:
         core = subject + trigger + action
     cond = (condition or "").strip().rstrip("，,；;")

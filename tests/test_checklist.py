@@ -54,6 +54,12 @@ def test_target_leads_with_its_date_and_does_not_repeat_the_subject():
         "到2026年底，认证机构质量负责人制度全面实施"
 
 
+def test_trigger_phrase_inside_the_action_is_said_once():
+    # 认证机构管理办法 第六条
+    assert requirement_sentence("认证机构及其人员", "负有保密义务", "对其认证活动中所知悉的国家秘密、商业秘密负有保密义务",
+                                None, "must") == "认证机构及其人员对其认证活动中所知悉的国家秘密、商业秘密负有保密义务"
+
+
 def test_subject_opening_the_condition_is_said_once():
     # 认证机构管理办法 第十一条
     assert requirement_sentence("认证机构", "应当", "自变更之日起30日内申请办理变更手续",
