@@ -150,7 +150,8 @@ def _summary_lines(checklist: Checklist, bullet: str) -> list[str]:
     lines = [f"{bullet}生成时间：{checklist.generated}；逾期判断日期：{checklist.as_of}",
              f"{bullet}筛选条件：" + ("；".join(f"{_FILTER_ZH.get(k, k)}={_filter_value(k, v)}"
                                               for k, v in checklist.filters.items()) or "无"),
-             f"{bullet}共 {total} 项（" + "，".join(f"{MODALITY_ZH[m]} {n}" for m, n in by_mod.items() if n) + "）"
+             f"{bullet}共 {total} 项"
+             + ("（" + "，".join(f"{MODALITY_ZH[m]} {n}" for m, n in by_mod.items() if n) + "）" if total else "")
              + f"，其中逾期 {sum(it.overdue for it in checklist.items)} 项",
              f"{bullet}涉及文件 {len(checklist.notices)} 件；多份文件重复规定的义务已合并 {checklist.merged} 处"]
     if checklist.superseded:

@@ -390,6 +390,8 @@ def checklist(actor, exact, notice, modality, due_before, due_after, cites, text
                    + (f", {cl.merged} restatements merged" if cl.merged else "")
                    + (f", {sum(i.overdue for i in cl.items)} overdue as of {cl.as_of}"
                       if any(i.overdue for i in cl.items) else ""))
+    if not cl.items:
+        click.echo("note: no duty matches these filters", err=True)
     for old, new in cl.superseded:
         click.echo(f"note: {old} left out, superseded by {new} (--all-versions keeps it)", err=True)
 
