@@ -440,6 +440,7 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
             nxt = triggers[k + 1]
             cut = _next_prefix_start(text, prot, f.action_start, nxt, seg_bounds, a, b)
             stop = min(stop, cut)
+        stop = _parallel_subject_cut(doc, text, f.action_start, stop)
         f.action_end = stop
         boundary = stop
         while boundary < b and (text[boundary] in _SEG_END + _STMT_END or text[boundary].isspace()):
@@ -456,6 +457,29 @@ def _split_segments(text, prot, s, e) -> list[tuple[int, int]]:
             cur = i + 1
     segs.append((cur, e))
     return [(x, y) for x, y in segs if y > x or (x, y) == (cur, e)]
+
+
+_CAUSATIVE = re.compile(r"(责令|要求|督促|指导|组织|推动|鼓励|支持|引导|通知|告知)")
+
+
+def _parallel_subject_cut(doc, text: str, start: int, stop: int) -> int:
+    """Where an action ends because a parallel clause with its own subject begins:
+    ``各级市场监管部门应积极履行认证监管职能,认可机构强化认可约束`` stops before ``认可机构``.
+
+    A known actor opening a segment starts such a clause unless the segment is a case
+    (``……的``) or the action so far hands the segment's actor a task (``责令生产者召回产品，
+    销售者停止销售产品``)."""
+    for ent in doc.ents:
+        s = ent.start_char
+        if s >= stop:
+            break
+        if ent.label_ != "ACTOR" or s <= start or text[s - 1] not in _SEG_END:
+            continue
+        seg_end = next((i for i in range(s, stop) if text[i] in _SEG_END), stop)
+        if text[s:seg_end].endswith("的") or _CAUSATIVE.search(text, start, s):
+            continue
+        return s - 1
+    return stop
 
 
 def _strip_head(head: str, start: int) -> tuple[str, int]:

@@ -126,3 +126,12 @@ def test_known_actor_opening_a_case_binds_the_elided_trigger():
     # 强制性产品认证管理规定 第四十七条: 认证委托人 may appeal, not the 认证机构 named in the case
     (o,) = _obligations("第四十七条 认证委托人对认证机构的认证决定有异议的，可以向认证机构提出申诉。", addressees=())
     assert (o.subject, o.modality, o.condition) == ("认证委托人", "may", "认证委托人对认证机构的认证决定有异议的")
+
+
+def test_action_stops_where_a_parallel_clause_with_its_own_subject_begins():
+    # samr-2025 五 (ASCII commas as on the web page)
+    (o, *_) = _obligations("五、组织实施\n各级市场监管部门应积极履行认证监管职能,认可机构强化认可约束,认证机构加强专业化能力建设。")
+    assert (o.subject, o.action) == ("各级市场监管部门", "积极履行认证监管职能")
+    # a task handed on by 责令 keeps its parallel object (强制性产品认证管理规定 第三十九条)
+    (o,) = _obligations("第三十九条 市场监管总局应当启动产品召回程序，责令生产者召回产品，销售者停止销售产品。", addressees=())
+    assert o.action == "启动产品召回程序，责令生产者召回产品，销售者停止销售产品"
