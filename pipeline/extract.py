@@ -292,7 +292,8 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
             sentences.append((start, e))
             start = e + 1
     seg_bounds = _boundaries(text, prot, _SEG_END)
-    triggers = [s for s in doc.group("triggers") if _valid_trigger(text, prot, s, seg_bounds)]
+    actor_ends = {e.end_char for e in doc.ents if e.label_ == "ACTOR"}
+    triggers = [s for s in doc.group("triggers") if _valid_trigger(text, prot, s, seg_bounds, actor_ends)]
     found: list[_Found] = []
     for a, b in sentences:
         if b <= a:
@@ -316,7 +317,12 @@ def _segment_of(pos: int, seg_bounds: list[int], a: int, b: int) -> tuple[int, i
     return s, e
 
 
-def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int]) -> bool:
+def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], actor_ends: set[int] = frozenset()) -> bool:
+    """Whether a trigger candidate directs someone: not inside a title or quotation, a case
+    description (``……不予配合和协助……的；``) or a noun phrase (``应当注销的其他情形``). A trigger
+    right after a known actor is a main predicate even when its object ends like such a noun
+    phrase (``认证机构不得聘用……的人员``), though not when the segment is a case
+    (``销售者不能指明……的，``)."""
     ts, te, word = span.start_char, span.end_char, span.text
     if prot[ts]:
         return False
@@ -332,7 +338,8 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int]) -> 
     sent_end = next((i for i in range(te, len(text)) if text[i] in "。；;！？"), len(text))
     if text[te:sent_end].endswith("的") and not text[te:sent_end].endswith("目的"):
         return False  # the sentence only describes a case: （四）……不予配合和协助……的；
-    if _CASE_TAIL.search(after) and not after.endswith(("目的", "的要求")):
+    case = _CASE_TAIL.search(after)
+    if case and not after.endswith(("目的", "的要求")) and not (ts in actor_ends and case.group(0) != "的"):
         return False  # a case description or a relative clause: 应当注销的其他情形 / 不能满足条件的
     if word == "不予":
         m = re.search(r"(或者|或)$", before)

@@ -135,3 +135,12 @@ def test_action_stops_where_a_parallel_clause_with_its_own_subject_begins():
     # a task handed on by 责令 keeps its parallel object (强制性产品认证管理规定 第三十九条)
     (o,) = _obligations("第三十九条 市场监管总局应当启动产品召回程序，责令生产者召回产品，销售者停止销售产品。", addressees=())
     assert o.action == "启动产品召回程序，责令生产者召回产品，销售者停止销售产品"
+
+
+def test_trigger_after_an_actor_is_a_predicate_even_before_a_de_noun_phrase():
+    # 认证机构管理办法 第十四条; but 产品质量法 第四十二条's 不能…的， stays a case
+    (o,) = _obligations("第十四条 认证机构不得聘用国家法律法规和国家政策禁止或者限制从事认证活动的人员。", addressees=())
+    assert (o.modality, o.action) == ("must_not", "聘用国家法律法规和国家政策禁止或者限制从事认证活动的人员")
+    obs = _obligations("第四十二条 销售者不能指明缺陷产品的生产者也不能指明缺陷产品的供货者的，销售者应当承担赔偿责任。",
+                       addressees=())
+    assert [(o.trigger, o.action) for o in obs] == [("应当", "承担赔偿责任")]
