@@ -8,7 +8,8 @@ indexed in bulk by :func:`flush_fts` (at the end of an extract run, or when the 
 opened): one ``INSERT … SELECT`` indexes about three times faster than a trigger per row. IDs are stable: a notice's ID is the first 16
 hex digits of the SHA-256 of its cleaned text; clause and obligation IDs hash that with the
 clause path. Writing a notice first deletes every row of a notice with the same name, then
-inserts, all in one transaction: re-running never duplicates and a failure leaves the previous
+inserts, all in one transaction (a savepoint, so that :func:`batch` can group the commits of
+many notices): re-running never duplicates and a failure leaves the previous
 rows intact.
 """
 from __future__ import annotations
