@@ -4,13 +4,14 @@ Tables (foreign keys on): ``notices``, ``clauses``, ``obligations``, ``actors``,
 ``obligation_citations``; full-text search tables ``obligations_fts`` and ``clauses_fts`` use
 FTS5's ``trigram`` tokenizer, which matches any Chinese substring of 3+ characters (shorter
 queries fall back to ``LIKE`` in the query layer). New rows are queued in ``fts_pending`` and
-indexed in bulk by :func:`flush_fts` (at the end of an extract run, or when the database is next
-opened): one ``INSERT … SELECT`` indexes about three times faster than a trigger per row. IDs are stable: a notice's ID is the first 16
-hex digits of the SHA-256 of its cleaned text; clause and obligation IDs hash that with the
-clause path. Writing a notice first deletes every row of a notice with the same name, then
-inserts, all in one transaction (a savepoint, so that :func:`batch` can group the commits of
-many notices): re-running never duplicates and a failure leaves the previous
-rows intact.
+indexed in bulk by :func:`flush_fts` (at the end of an extract run, or when the database is
+next opened): one ``INSERT … SELECT`` indexes about three times faster than a trigger per row.
+
+IDs are stable: a notice's ID is the first 16 hex digits of the SHA-256 of its cleaned text;
+clause and obligation IDs hash that with the clause path. Writing a notice first deletes every
+row of a notice with the same name, then inserts, all in one transaction (a savepoint, so that
+:func:`batch` can group the commits of many notices): re-running never duplicates and a
+failure leaves the previous rows intact.
 """
 from __future__ import annotations
 

@@ -140,3 +140,34 @@ def test_full_text_index_follows_bulk_writes_and_re_extraction(tmp_path):
     assert db.execute("select count(*) from fts_pending").fetchone()[0] > 0
     db = open_db(db_path, create=False)
     assert db.execute("select count(*) from fts_pending").fetchone()[0] == 0 and hits("自查报告") >= 1
+
+
+def test_a_notice_failing_mid_write_leaves_no_rows_and_the_others_stay(tmp_path, monkeypatch):
+    """Inside a batch, each notice is its own savepoint: an error after some of its rows are
+    written rolls back that notice only."""
+    import pipeline.store as store
+    from pipeline.batch import extract_file
+
+    good = extract_file(CORPORA / "samr-2019-18-certification-self-inspection.txt")
+    bad = extract_file(CORPORA / "cnca-2025-09-management-system-certification.txt")
+    db = open_db(tmp_path / "r.db")
+    real_insert = store._insert
+
+    def failing(db_, table, rows, ignore=False):
+        real_insert(db_, table, rows, ignore)
+        if table == "obligations" and rows and rows[0]["notice_id"] == store.notice_id(bad.notice):
+            raise RuntimeError("disk full")
+
+    with store.batch(db) as checkpoint:
+        store.save(db, good.notice, list(good.clauses), list(good.obligations))
+        checkpoint()
+        monkeypatch.setattr(store, "_insert", failing)
+        try:
+            store.save(db, bad.notice, list(bad.clauses), list(bad.obligations))
+        except RuntimeError:
+            pass
+        monkeypatch.setattr(store, "_insert", real_insert)
+    names = [r[0] for r in db.execute("select name from notices")]
+    assert names == ["samr-2019-18-certification-self-inspection"]
+    assert db.execute("select count(*) from clauses where notice_id = ?", [store.notice_id(bad.notice)]).fetchone()[0] == 0
+    assert db.execute("select count(*) from obligations").fetchone()[0] == len(good.obligations)
