@@ -69,7 +69,9 @@ def main() -> None:
         print(f"{'query':70s} {'median ms':>10s} {'p95 ms':>8s} {'rows':>7s}")
         for name, fn in cases.items():
             times = []
+            out = None
             for _ in range(args.runs):
+                out = None  # free the previous answer outside the timed region
                 t = time.perf_counter()
                 out = fn()
                 times.append((time.perf_counter() - t) * 1000)

@@ -20,6 +20,7 @@ import json
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import date
 
 import sqlite_utils
@@ -31,9 +32,12 @@ from .model import MODALITIES
 from .nlp import STANDARD_RE, citation_key
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ObligationRow:
-    """One obligation with where it comes from."""
+    """One obligation with where it comes from (``actors``: canonical actors it binds;
+    ``citations``: normalised keys of what it cites). Treat it as read-only; it is not frozen
+    because listing every duty of a broad actor builds tens of thousands of rows, and a frozen
+    dataclass's ``__init__`` costs seven times as much."""
     id: str
     notice: str
     title: str
@@ -130,35 +134,56 @@ class ShowResult:
 
 
 # ------------------------------------------------------------------ helpers
-_SELECT = """
-select o.id, n.name as notice, coalesce(n.title, n.name) as title, n.doc_number, o.path, o.subject,
-       o.modality, o.trigger, o.action, o.condition, o.deadline_text, o.deadline_kind, o.deadline_date,
-       o.clause_id, o.ord
-from obligations o join notices n on n.id = o.notice_id
-"""
+_COLUMNS = ("o.id, o.notice_id, o.path, o.subject, o.modality, o.trigger, o.action, o.condition, "
+            "o.deadline_text, o.deadline_kind, o.deadline_date, o.clause_id, o.ord")
 
-_SEP = "\x1f"  # unit separator: joins a row's actors / citation keys in one column
-
-_WITH_LINKS = f"""
-select s.id, s.notice, s.title, s.doc_number, s.path, s.subject, s.modality, s.trigger, s.action, s.condition,
-       s.deadline_text, s.deadline_kind, s.deadline_date, s.clause_id,
-       (select group_concat(actor_id, '{_SEP}') from obligation_actors where obligation_id = s.id),
-       (select group_concat(c.key, '{_SEP}') from obligation_citations oc join citations c on c.id = oc.citation_id
-        where oc.obligation_id = s.id)
-from sel s
-"""
+_SEP = "\x1f"  # unit separator: joins a row's actors / citation IDs in one column
 
 
-def _fetch(db: sqlite_utils.Database, sql: str, params: list, order: str = "s.notice, s.ord") -> list[ObligationRow]:
-    """Run an obligation ``_SELECT`` (filtered, ordered, limited) and attach each row's actors
-    and citation keys, all in one statement: the selected rows go through a CTE, and each row's
-    links come from a correlated ``group_concat`` over the link tables' primary-key indexes, so
-    they are looked up only for the rows returned (a ``--limit 100`` does 100 lookups)."""
+def _fetch(db: sqlite_utils.Database, where: list[str], params: list, limit: int | None = None) -> list[ObligationRow]:
+    """Obligations matching every SQL condition in ``where`` (on ``o``, the obligations table),
+    ordered by notice name then document order, at most ``limit``, with their actors and
+    citation keys.
+
+    One statement: a CTE selects the matching rowids (ordered and cut in SQL only when there is
+    a limit), each row is then read once by rowid, and its links come from correlated
+    ``group_concat`` lookups on the link tables' primary keys. Notice names, titles and
+    citation keys are read once each, not once per row, and a full result is sorted in Python.
+    """
+    cond = " where " + " and ".join(where) if where else ""
+    if limit:
+        inner = (f"select o.rowid as rid from obligations o join notices n on n.id = o.notice_id{cond} "
+                 f"order by n.name, o.ord limit {int(limit)}")
+    else:
+        inner = f"select o.rowid as rid from obligations o{cond}"
+    sql = (f"with sel as ({inner}) select {_COLUMNS}, "
+           f"(select group_concat(actor_id, '{_SEP}') from obligation_actors where obligation_id = o.id), "
+           f"(select group_concat(citation_id, '{_SEP}') from obligation_citations where obligation_id = o.id) "
+           f"from sel join obligations o on o.rowid = sel.rid")
     with _gc_paused():  # thousands of acyclic rows: the cycle collector would only rescan them
-        rows = db.execute(f"with sel as ({sql})" + _WITH_LINKS + f" order by {order}", params).fetchall()
-        return [ObligationRow(r[0], r[1], r[2], r[3], r[4], r[5],
-                              tuple(r[14].split(_SEP)) if r[14] else (), r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-                              tuple(sorted(set(r[15].split(_SEP)))) if r[15] else (), r[13]) for r in rows]
+        rows = db.execute(sql, params).fetchall()
+        notices = {nid: (name, title or name, number) for nid, name, title, number in _in_chunks(
+            db, "select id, name, title, doc_number from notices where id in ({})", {r[1] for r in rows})}
+        keys = dict(_in_chunks(db, "select id, key from citations where id in ({})",
+                               {c for r in rows if r[14] for c in r[14].split(_SEP)}))
+        rank = {nid: i for i, nid in enumerate(sorted(notices, key=lambda n: notices[n][0]))}
+        rows.sort(key=itemgetter(12))  # document order, then (stable) notice order
+        rows.sort(key=lambda r: rank[r[1]])
+        return [ObligationRow(r[0], *notices[r[1]], r[2], r[3], tuple(r[13].split(_SEP)) if r[13] else (),
+                              r[4], r[5], r[6], r[7], r[8], r[9], r[10],
+                              tuple(sorted({keys[c] for c in r[14].split(_SEP)})) if r[14] else (), r[11])
+                for r in rows]
+
+
+def _in_chunks(db: sqlite_utils.Database, sql: str, values: set[str]) -> list[tuple]:
+    """Rows of ``sql`` (one ``{}`` for the marks of an ``IN (…)``) over ``values``, 900 at a
+    time (SQLite's default limit on bound parameters is 999)."""
+    values = sorted(values)
+    out: list[tuple] = []
+    for i in range(0, len(values), 900):
+        chunk = values[i:i + 900]
+        out += db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+    return out
 
 
 @contextmanager
@@ -334,10 +359,7 @@ def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool
     if clause:
         where.append("(o.path = ? or o.path like ?)")
         params += [clause, clause.rstrip("/") + "/%"]
-    sql = _SELECT + (" where " + " and ".join(where) if where else "") + " order by n.name, o.ord"
-    if limit:
-        sql += f" limit {int(limit)}"
-    return _fetch(db, sql, params)
+    return _fetch(db, where, params, limit)
 
 
 def _iso(value: str) -> str:
@@ -478,12 +500,12 @@ def obligations_by_ids(db: sqlite_utils.Database, ids: list[str]) -> list[Obliga
     """The obligations with these IDs (unknown IDs are skipped)."""
     if not ids:
         return []
-    return _fetch(db, _SELECT + f" where o.id in ({','.join('?' * len(ids))}) order by n.name, o.ord", ids)
+    return _fetch(db, [f"o.id in ({','.join('?' * len(ids))})"], list(ids))
 
 
 def obligations_by_clause(db: sqlite_utils.Database, clause_id: str) -> list[ObligationRow]:
     """The obligations a clause states, in order."""
-    return _fetch(db, _SELECT + " where o.clause_id = ?", [clause_id], order="s.ord")
+    return _fetch(db, ["o.clause_id = ?"], [clause_id])
 
 
 def similar_obligations(db: sqlite_utils.Database, ob: ObligationRow, exclude_notice: str | None = None,
