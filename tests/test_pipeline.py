@@ -131,8 +131,7 @@ def test_full_text_index_follows_bulk_writes_and_re_extraction(tmp_path):
     notice.write_text(src.replace("专职审核员", "全职审核员"), encoding="utf-8")
     extract_paths([notice], db_path, None, None)
     assert hits("专职审核员") == 0 and hits("全职审核员") >= 1
-    for table in ("obligations", "clauses"):
-        db.execute(f"insert into {table}_fts({table}_fts) values ('integrity-check')")
+    db.execute("insert into obligations_fts(obligations_fts) values ('integrity-check')")
     # rows saved outside a run are queued, then indexed when the database is next opened
     from pipeline.batch import extract_file
     r = extract_file(CORPORA / "samr-2019-18-certification-self-inspection.txt")
@@ -171,3 +170,25 @@ def test_a_notice_failing_mid_write_leaves_no_rows_and_the_others_stay(tmp_path,
     assert names == ["samr-2019-18-certification-self-inspection"]
     assert db.execute("select count(*) from clauses where notice_id = ?", [store.notice_id(bad.notice)]).fetchone()[0] == 0
     assert db.execute("select count(*) from obligations").fetchone()[0] == len(good.obligations)
+
+
+def test_schema_5_database_loses_the_clause_index_and_keeps_its_rows(tmp_path):
+    """Schema 6 drops the unused clause full-text index; an older database is upgraded in place."""
+    from pipeline.batch import extract_paths
+    from pipeline.store import SCHEMA_VERSION
+
+    db_path = tmp_path / "r.db"
+    extract_paths([CORPORA / "samr-2019-18-certification-self-inspection.txt"], db_path, None, None)
+    con = sqlite3.connect(db_path)  # make it look like schema 5: clause texts indexed
+    con.execute("create virtual table clauses_fts using fts5(text, content=clauses, tokenize='trigram')")
+    con.execute("insert into clauses_fts(clauses_fts) values ('rebuild')")
+    con.execute("create trigger clauses_ai after insert on clauses begin "
+                "insert into fts_pending values ('clauses', new.rowid); end")
+    con.execute("PRAGMA user_version = 5")
+    con.commit()
+    con.close()
+    db = open_db(db_path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert "clauses_fts" not in db.table_names()
+    assert not db.execute("select name from sqlite_master where type = 'trigger' and name like 'clauses_%'").fetchall()
+    assert db.execute("select count(*) from obligations_fts where obligations_fts match ?", ['"自查报告"']).fetchone()[0]
