@@ -27,6 +27,7 @@ import sqlite_utils
 
 from .actors import closest, load_ontology, narrower
 from .diff import similarity
+from .store import LIST_SEP
 from .errors import QueryError
 from .model import MODALITIES
 from .nlp import STANDARD_RE, citation_key
@@ -135,20 +136,17 @@ class ShowResult:
 
 # ------------------------------------------------------------------ helpers
 _COLUMNS = ("o.id, o.notice_id, o.path, o.subject, o.modality, o.trigger, o.action, o.condition, "
-            "o.deadline_text, o.deadline_kind, o.deadline_date, o.clause_id, o.ord")
-
-_SEP = "\x1f"  # unit separator: joins a row's actors / citation IDs in one column
+            "o.deadline_text, o.deadline_kind, o.deadline_date, o.clause_id, o.ord, o.actors, o.citation_keys")
 
 
 def _fetch(db: sqlite_utils.Database, where: list[str], params: list, limit: int | None = None) -> list[ObligationRow]:
     """Obligations matching every SQL condition in ``where`` (on ``o``, the obligations table),
     ordered by notice name then document order, at most ``limit``, with their actors and
-    citation keys.
+    citation keys (the ``actors`` / ``citation_keys`` columns the store keeps with each row).
 
-    One statement: a CTE selects the matching rowids (ordered and cut in SQL only when there is
-    a limit), each row is then read once by rowid, and its links come from correlated
-    ``group_concat`` lookups on the link tables' primary keys. Notice names, titles and
-    citation keys are read once each, not once per row, and a full result is sorted in Python.
+    A CTE selects the matching rowids (ordered and cut in SQL only when there is a limit) and
+    each row is read once by rowid; notice names and titles are read once per notice, and a
+    full result is sorted in Python on C-level keys.
     """
     cond = " where " + " and ".join(where) if where else ""
     if limit:
@@ -156,22 +154,17 @@ def _fetch(db: sqlite_utils.Database, where: list[str], params: list, limit: int
                  f"order by n.name, o.ord limit {int(limit)}")
     else:
         inner = f"select o.rowid as rid from obligations o{cond}"
-    sql = (f"with sel as ({inner}) select {_COLUMNS}, "
-           f"(select group_concat(actor_id, '{_SEP}') from obligation_actors where obligation_id = o.id), "
-           f"(select group_concat(citation_id, '{_SEP}') from obligation_citations where obligation_id = o.id) "
-           f"from sel join obligations o on o.rowid = sel.rid")
+    sql = f"with sel as ({inner}) select {_COLUMNS} from sel join obligations o on o.rowid = sel.rid"
     with _gc_paused():  # thousands of acyclic rows: the cycle collector would only rescan them
         rows = db.execute(sql, params).fetchall()
         notices = {nid: (name, title or name, number) for nid, name, title, number in _in_chunks(
             db, "select id, name, title, doc_number from notices where id in ({})", {r[1] for r in rows})}
-        keys = dict(_in_chunks(db, "select id, key from citations where id in ({})",
-                               {c for r in rows if r[14] for c in r[14].split(_SEP)}))
         rank = {nid: i for i, nid in enumerate(sorted(notices, key=lambda n: notices[n][0]))}
         rows.sort(key=itemgetter(12))  # document order, then (stable) notice order
         rows.sort(key=lambda r: rank[r[1]])
-        return [ObligationRow(r[0], *notices[r[1]], r[2], r[3], tuple(r[13].split(_SEP)) if r[13] else (),
+        return [ObligationRow(r[0], *notices[r[1]], r[2], r[3], tuple(r[13].split(LIST_SEP)) if r[13] else (),
                               r[4], r[5], r[6], r[7], r[8], r[9], r[10],
-                              tuple(sorted({keys[c] for c in r[14].split(_SEP)})) if r[14] else (), r[11])
+                              tuple(r[14].split(LIST_SEP)) if r[14] else (), r[11])
                 for r in rows]
 
 

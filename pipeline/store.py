@@ -30,12 +30,17 @@ from .model import Clause, Notice, Obligation
 from .actors import load_ontology
 from .nlp import citation_key, find_citations
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """1: first release. 2 and 3 (same session): actor ontology (``actors.kind``/``in_lexicon``, ``actor_aliases``,
 ``actor_relations``, ``obligation_actors``, ``actor_counts``: obligations per actor, notice and
 modality, kept with the rows), ``citations.notice_id``, FTS on the texts only. 4: ``changes`` and
 ``supersessions`` recorded by ``regpipe diff``. 5: new rows are full-text indexed in bulk
-(``fts_pending``, :func:`flush_fts`). 6: no full-text index on clause texts."""
+(``fts_pending``, :func:`flush_fts`). 6: no full-text index on clause texts. 7:
+``obligations.actors`` and ``obligations.citation_keys``, copies of the link tables that a
+listing reads without a lookup per row."""
+
+LIST_SEP = "\x1f"
+"""Separator (ASCII unit separator) of the names in ``obligations.actors`` / ``citation_keys``."""
 DEFAULT_DB = Path("extracted/requirements.db")
 
 
@@ -116,7 +121,8 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
         db["obligations"].create({
             "id": str, "notice_id": str, "clause_id": str, "path": str, "actor_id": str, "subject": str,
             "subject_explicit": int, "modality": str, "trigger": str, "action": str, "condition": str,
-            "deadline_text": str, "deadline_kind": str, "deadline_date": str, "sentence": str, "ord": int},
+            "deadline_text": str, "deadline_kind": str, "deadline_date": str, "sentence": str, "ord": int,
+            "actors": str, "citation_keys": str},
             pk="id", foreign_keys=[("notice_id", "notices", "id"), ("clause_id", "clauses", "id"),
                                    ("actor_id", "actors", "id")], if_not_exists=True)
         db["obligation_actors"].create({"obligation_id": str, "actor_id": str}, pk=("obligation_id", "actor_id"),
@@ -160,6 +166,9 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
                 db[table].rebuild_fts()
             _fts_triggers(db, table, cols)
         sync_ontology(db)
+        for col in ("actors", "citation_keys"):
+            if col not in db["obligations"].columns_dict:
+                db["obligations"].add_column(col, str)
         if version >= 1:  # existing rows: bind their obligations to the ontology's actors, recount
             onto = load_ontology()
             rows = [(o, a) for o, subj in db.execute("select id, subject from obligations")
@@ -169,14 +178,20 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
             db.execute("DELETE FROM actor_counts")
             db.execute("INSERT INTO actor_counts SELECT oa.actor_id, o.notice_id, o.modality, count(*) "
                        "FROM obligation_actors oa JOIN obligations o ON o.id = oa.obligation_id GROUP BY 1, 2, 3")
+        if 1 <= version < 7:  # the link columns listings read (see save)
+            db.execute(f"UPDATE obligations SET actors = (SELECT group_concat(actor_id, '{LIST_SEP}') FROM "
+                       "obligation_actors WHERE obligation_id = obligations.id), citation_keys = "
+                       f"(SELECT group_concat(key, '{LIST_SEP}') FROM (SELECT DISTINCT c.key FROM obligation_citations oc "
+                       "JOIN citations c ON c.id = oc.citation_id WHERE oc.obligation_id = obligations.id ORDER BY c.key))")
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    flush_fts(db)
     resolve_citations(db)
 
 
 def _fts_triggers(db: sqlite_utils.Database, table: str, cols: list[str]) -> None:
     """Triggers keeping ``{table}_fts`` right with bulk indexing: an inserted row is queued in
-    ``fts_pending``; a deleted or updated row leaves the index if it was in it (an external-
-    content FTS5 table must be told the old values), else leaves the queue."""
+    ``fts_pending``; a deleted row, or one whose indexed columns change, leaves the index if it
+    was in it (an external-content FTS5 table must be told the old values), else the queue."""
     fts, c = f"{table}_fts", ", ".join(f"[{x}]" for x in cols)
     old = ", ".join(f"old.[{x}]" for x in cols)
     unindex = (f"INSERT INTO [{fts}] ([{fts}], rowid, {c}) SELECT 'delete', old.rowid, {old} WHERE NOT EXISTS "
@@ -187,7 +202,7 @@ def _fts_triggers(db: sqlite_utils.Database, table: str, cols: list[str]) -> Non
         db.execute(f"DROP TRIGGER IF EXISTS [{table}_{name}]")
     db.execute(f"CREATE TRIGGER [{table}_ai] AFTER INSERT ON [{table}] BEGIN {queue} END")
     db.execute(f"CREATE TRIGGER [{table}_ad] AFTER DELETE ON [{table}] BEGIN {unindex} END")
-    db.execute(f"CREATE TRIGGER [{table}_au] AFTER UPDATE ON [{table}] BEGIN {unindex} {queue} END")
+    db.execute(f"CREATE TRIGGER [{table}_au] AFTER UPDATE OF {c} ON [{table}] BEGIN {unindex} {queue} END")
 
 
 def flush_fts(db: sqlite_utils.Database) -> int:
@@ -336,7 +351,9 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
                 "modality": o.modality, "trigger": o.trigger, "action": o.action, "condition": o.condition,
                 "deadline_text": o.deadline.text if o.deadline else None,
                 "deadline_kind": o.deadline.kind if o.deadline else None,
-                "deadline_date": o.deadline.date if o.deadline else None, "sentence": o.sentence, "ord": i})
+                "deadline_date": o.deadline.date if o.deadline else None, "sentence": o.sentence, "ord": i,
+                "actors": LIST_SEP.join(bound[o.id]) or None,
+                "citation_keys": LIST_SEP.join(sorted({c.key for c in o.citations})) or None})
             for c in o.citations:
                 cid = citation_id(c)
                 cites[cid] = {"id": cid, "key": c.key, "kind": c.kind}

@@ -172,8 +172,9 @@ def test_a_notice_failing_mid_write_leaves_no_rows_and_the_others_stay(tmp_path,
     assert db.execute("select count(*) from obligations").fetchone()[0] == len(good.obligations)
 
 
-def test_schema_5_database_loses_the_clause_index_and_keeps_its_rows(tmp_path):
-    """Schema 6 drops the unused clause full-text index; an older database is upgraded in place."""
+def test_schema_5_database_is_upgraded_in_place(tmp_path):
+    """Schema 6 drops the unused clause full-text index, schema 7 copies each obligation's actors
+    and citation keys into its row; an older database is upgraded in place."""
     from pipeline.batch import extract_paths
     from pipeline.store import SCHEMA_VERSION
 
@@ -184,11 +185,18 @@ def test_schema_5_database_loses_the_clause_index_and_keeps_its_rows(tmp_path):
     con.execute("insert into clauses_fts(clauses_fts) values ('rebuild')")
     con.execute("create trigger clauses_ai after insert on clauses begin "
                 "insert into fts_pending values ('clauses', new.rowid); end")
+    con.execute("alter table obligations drop column actors")  # added by schema 7
+    con.execute("alter table obligations drop column citation_keys")
     con.execute("PRAGMA user_version = 5")
     con.commit()
     con.close()
     db = open_db(db_path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert "clauses_fts" not in db.table_names()
     assert not db.execute("select name from sqlite_master where type = 'trigger' and name like 'clauses_%'").fetchall()
     assert db.execute("select count(*) from obligations_fts where obligations_fts match ?", ['"自查报告"']).fetchone()[0]
+    from pipeline import query
+    rows = query.obligations(db, notice="samr-2019-18")
+    assert rows and all(r.actors for r in rows)
+    linked = {oid: a for oid, a in db.execute("select obligation_id, actor_id from obligation_actors")}
+    assert all(linked[r.id] in r.actors for r in rows)
