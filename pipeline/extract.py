@@ -58,6 +58,8 @@ _DUTY_PHRASE = re.compile(r"^负有.+义务$")
 _COMITATIVE = re.compile(r"^(与|同|跟|向|和)")
 """A segment opening with a comitative/directional preposition names a partner, not the subject."""
 _BASIS = re.compile(r"^(根据|依据|按照|依照|为了|为)")
+_AUTHORITY_ACT = re.compile(r"^(责令|处以|处\d|处[一二三四五六七八九十百千万]|罚款|没收|吊销|给予.{0,12}处分|约谈)")
+"""Acts only an authority performs (orders, fines, confiscation, revoking a licence, sanctions)."""
 _PENALTY = re.compile(r"^(责令|处以|处|给予|没收|吊销|撤销|罚款|予以|批准|受理|通报|约谈)")
 _CASE_TAIL = re.compile(r"(的|的(其他)?(情形|人员|单位|企业|机构|组织))$")
 _TARGET = re.compile(r"(?:力争)?(?:到|至|于)(\d{4})年(?:(\d{1,2})月)?(?:底|末)?(?:前)?(?=[,，])")
@@ -86,6 +88,7 @@ class _Found:
     outcome: bool = False
     sentence: tuple[int, int] = (0, 0)
     is_actor: bool = True
+    authority_act: bool = False
 
 
 @dataclass
@@ -363,6 +366,7 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
         f = _Found(span.label_, span.text, ts, te, te, sentence=(a, b), outcome=span.text == "不予")
         seg_s, _ = _segment_of(ts, seg_bounds, a, b)
         # ---- prefix: subject and condition
+        boundary_before = boundary
         prefix_segments = _split_segments(text, prot, boundary, ts)
         head_s, head_e = prefix_segments[-1] if prefix_segments else (ts, ts)
         others = prefix_segments[:-1]
@@ -449,6 +453,12 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
             stop = min(stop, cut)
         stop = _parallel_subject_cut(doc, text, f.action_start, stop)
         f.action_end = stop
+        act = text[f.action_start:stop].lstrip()
+        if (f.subject and span.label_ != "encouraged" and not _names_subject(text[boundary_before:ts], f.subject)
+                and (_AUTHORITY_ACT.match(act) or f.outcome and act.startswith("批准"))):
+            # 认证机构……的，应当责令其限期改正 / ……的，对其申请不予批准: ordering, fining and
+            # licensing are an authority's acts, and the party of the case is their object
+            f.authority_act = True
         boundary = stop
         while boundary < b and (text[boundary] in _SEG_END + _STMT_END or text[boundary].isspace()):
             boundary += 1
@@ -467,6 +477,13 @@ def _split_segments(text, prot, s, e) -> list[tuple[int, int]]:
 
 
 _CAUSATIVE = re.compile(r"(责令|要求|督促|指导|组织|推动|鼓励|支持|引导|通知|告知)")
+
+
+def _names_subject(prefix: str, subject: str) -> bool:
+    """Whether ``subject`` is written right before the trigger, as the subject of the
+    statement (``市场监管总局应当责令…``), rather than inside a fronted case."""
+    tail = re.split(r"[，,；;：:]", prefix)[-1]
+    return tail.strip().startswith(subject) and not tail.rstrip().endswith("的")
 
 
 def _parallel_subject_cut(doc, text: str, start: int, stop: int) -> int:
@@ -820,7 +837,9 @@ def _heading_actor(heading: str) -> str | None:
 
 def _fill_defaults(found: list[tuple[_Found, str]], notice: Notice, ctx: _Context) -> None:
     """Subjects still missing: the addressee whose role fits (most frequent explicit actor
-    among the addressees; for penalties and approvals, the most frequent regulator)."""
+    among the addressees; for penalties and approvals, the most frequent regulator). An
+    authority's act (``责令``, ``罚款``, ``不予批准``) credited to a non-authority from a fronted case
+    goes to that regulator too (gold/DECISIONS.md, "Recovery order")."""
     explicit = Counter(f.subject for f, _ in found if f.subject and f.explicit and f.is_actor)
     addressees = {_canonical(a, ctx) for a in notice.addressees}
     regulators = Counter({s: n for s, n in explicit.items() if _REGULATOR_RE.search(s)})
@@ -828,6 +847,9 @@ def _fill_defaults(found: list[tuple[_Found, str]], notice: Notice, ctx: _Contex
     if not fitting and addressees:
         fitting = Counter({a: 1 for a in addressees if a in ctx.canonical.values()})
     for f, action in found:
+        if f.authority_act and f.subject and not _REGULATOR_RE.search(f.subject) and regulators:
+            f.subject, f.explicit = regulators.most_common(1)[0][0], False
+            continue
         if f.subject is not None and not f.needs_default:
             continue
         f.explicit = False

@@ -144,3 +144,15 @@ def test_trigger_after_an_actor_is_a_predicate_even_before_a_de_noun_phrase():
     obs = _obligations("第四十二条 销售者不能指明缺陷产品的生产者也不能指明缺陷产品的供货者的，销售者应当承担赔偿责任。",
                        addressees=())
     assert [(o.trigger, o.action) for o in obs] == [("应当", "承担赔偿责任")]
+
+
+def test_authority_acts_go_to_the_regulator_not_the_party_of_the_case():
+    # 认证机构管理办法 第三十九条: the department orders the certification body to correct
+    text = ("第十条 国务院认证认可监督管理部门应当对认证机构进行监督检查。\n"
+            "第三十九条 认证机构增加、减少、遗漏程序要求，情节轻微且不影响认证结论的客观、真实或者认证有效性的，"
+            "应当责令其限期改正。")
+    last = _obligations(text, addressees=())[-1]
+    assert (last.subject, last.subject_explicit, last.action) == ("国务院认证认可监督管理部门", False, "责令其限期改正")
+    # a certification body ordering its clients keeps the act (市监认证〔2019〕18号 二/（四）)
+    (o,) = _obligations("（四）对获证企业的问题，认证机构要责令其整改。")
+    assert o.subject == "认证机构"
