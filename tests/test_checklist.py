@@ -284,3 +284,16 @@ def test_only_laws_are_superseded_by_title(tmp_path):
     db_path = tmp_path / "r.db"
     extract_paths([src], db_path, None, None)
     assert superseded(open_db(db_path)) == {"cert-accreditation-regulation-2016": "cert-accreditation-regulation-2023"}
+
+
+def test_readme_checklist_example_is_current(db):
+    """The README's example summary line is what the bundled corpora give today."""
+    import re
+
+    from .conftest import ROOT
+    line = re.search(r"认证机构\.xlsx: (\d+) duties of (\d+) actors from (\d+) notices, (\d+) restatements merged, "
+                     r"(\d+) overdue as of (\S+)", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert line, "README lost its checklist example"
+    cl = build_checklist(db, actor="认证机构", as_of=line.group(6))
+    assert [int(x) for x in line.groups()[:5]] == [len(cl.items), len(cl.counts()), len(cl.notices), cl.merged,
+                                                   sum(i.overdue for i in cl.items)]
