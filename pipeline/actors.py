@@ -25,6 +25,8 @@ from .nlp import load_lexicon
 RELATIONS = ("is_a", "part_of")
 _COORDINATION = re.compile(r"、|及其|以及|和|及|与|或者|或")
 _DETERMINERS = re.compile(r"^(各|有关|相关|其他|所有|全体|各级)(?=.{2,})")
+_QUALIFICATION = re.compile(r"^(?:取得|申请|具备|获得)(.+?)(?:资质|资格)$")
+"""A subject naming the qualification of an actor rather than the actor (``取得认证机构资质``)."""
 _TRAILING = re.compile(r"(?<=..)(等|们)$")
 
 
@@ -77,7 +79,12 @@ class Ontology:
         return [subject]
 
     def placement(self, name: str) -> str | None:
-        """For an actor not in the lexicon: the longest known actor its name ends with."""
+        """For an actor not in the lexicon: the longest known actor its name ends with, or the
+        actor whose qualification it names (``取得认证机构资质`` → 认证机构: the duty binds whoever
+        seeks to be one)."""
+        m = _QUALIFICATION.match(name)
+        if m and m.group(1) in self.aliases:
+            return self.aliases[m.group(1)]
         best = None
         for alias, canonical in self.aliases.items():
             if name.endswith(alias) and name != alias and (best is None or len(alias) > len(best[0])):

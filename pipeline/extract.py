@@ -55,8 +55,11 @@ _COND_START = re.compile(r"^(如果|如|若|凡|对于|对|针对|在|当|因|�
 _COND_END = re.compile(r"(的|时|期间|过程中|情况下|之后|以后|之前|以前|以外|之外)$")
 _DUTY_PHRASE = re.compile(r"^负有.+义务$")
 """A trigger naming its own duty (``负有保密义务``, gap pattern of data/triggers.json)."""
+_NOUN_TAIL = re.compile(r"^(资质|资格|证书|许可|批准书|名称|标志)$")
+"""What may follow an actor name inside a bigger noun phrase (``取得认证机构资质``)."""
 _COMITATIVE = re.compile(r"^(与|同|跟|向|和)")
 """A segment opening with a comitative/directional preposition names a partner, not the subject."""
+_MANNER = re.compile(r"^(本着|结合|通过|围绕|参照|遵循)")
 _BASIS = re.compile(r"^(根据|依据|按照|依照|为了|为)")
 _AUTHORITY_ACT = re.compile(r"^(责令|处以|处\d|处[一二三四五六七八九十百千万]|罚款|没收|吊销|给予.{0,12}处分|约谈)")
 """Acts only an authority performs (orders, fines, confiscation, revoking a licence, sanctions)."""
@@ -371,7 +374,7 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
         head_s, head_e = prefix_segments[-1] if prefix_segments else (ts, ts)
         others = prefix_segments[:-1]
         head = text[head_s:head_e]
-        head_clean, head_clean_s = _strip_head(head, head_s)
+        head_clean, head_clean_s = _strip_head(head, head_s, doc)
         own_cond = None
         if span.label_ == "encouraged":
             f.subject, f.action_start = _urged_actor(doc, text, te, ctx)
@@ -506,7 +509,10 @@ def _parallel_subject_cut(doc, text: str, start: int, stop: int) -> int:
     return stop
 
 
-def _strip_head(head: str, start: int) -> tuple[str, int]:
+def _strip_head(head: str, start: int, doc=None) -> tuple[str, int]:
+    """The words before a trigger without leading connectives (``并且``, ``同时``) and trailing
+    adverbs (``还``, ``依法``, ``积极``). With ``doc``, a trailing adverb is only cut where a jieba
+    word begins, so the last character of a word (``规则``, ``变更``, ``人才``) stays."""
     h = head
     lead = _LEAD.match(h)
     while lead and len(h) > len(lead.group(0)):
@@ -517,6 +523,10 @@ def _strip_head(head: str, start: int) -> tuple[str, int]:
         m = _TRAIL_ADVERB.search(h)
         if not m or m.start() == 0 and not _TRAIL_ADVERB.fullmatch(h):
             break
+        if doc is not None and m.start() > 0:
+            tok = doc.token_from(start + m.start())
+            if tok is None or tok[0] != start + m.start():
+                break  # inside a word
         h = h[:m.start()]
         if not h:
             break
@@ -560,6 +570,8 @@ def _parse_head(doc, head: str, hs: int, ctx: _Context, outcome: bool):
             return _canonical(head, ctx), None, extra
         if re.match(r"^(在|从事|于)", rest):
             return name, (rest, (ae, he)), extra
+        if _BASIS.match(rest) or _MANNER.match(rest):
+            return name, None, extra  # 企业根据自愿原则，可以…: a basis or manner, not the subject
     tail = _actor_tail(doc, hs, he, ctx)
     if tail:
         name, ts = tail
@@ -649,9 +661,11 @@ def _parse_others(doc, text, others, first_in_sentence: bool, ctx, outcome: bool
         rest = text[ae:e]
         if re.match(r"^(在|从事|于)", rest):
             return name, (rest, (ae, e))
-        if not rest or not _GLUE.match(rest):
+        if not rest:
             return name, None
-        return _canonical(seg, ctx), None
+        if not _GLUE.match(rest) and not _NOUN_TAIL.match(rest):
+            return name, None
+        return _canonical(seg, ctx), None  # 认证机构及其人员; 取得认证机构资质 (a bigger noun phrase)
     if len(others) == 1 and len(seg) <= 20:
         return _canonical(seg, ctx), None
     return None, None
@@ -788,11 +802,13 @@ def _canonical_names() -> dict[str, str]:
 
 def _canonical(name: str, ctx: _Context) -> str:
     """Canonical subject: abbreviation → short name, lexicon alias → name, 各X → X,
-    ``（以下简称Y）`` → Y, modifiers like 县级以上 dropped when the rest is an actor name."""
+    ``（以下简称Y）`` → Y, a closing ``（如……）`` example list dropped, modifiers like 县级以上
+    dropped when the rest is an actor name."""
     n = re.sub(r"\s+", "", name).strip("，；：、")
     m = re.search(r"[（(](?:以下)?简称[“\"]?([^”\"）)]+)[”\"]?[）)]$", n)
     if m:
         return _canonical(m.group(1), ctx)
+    n = re.sub(r"(?<=.)[（(](?:如|例如|包括|含|比如)[^（）()]*[）)]$", "", n)  # 认证规则的框架及内容（如……）
     if n in ctx.abbreviations:
         n = ctx.abbreviations[n]
     if n.startswith("各") and not n.startswith(("各级", "各地", "各方")) and len(n) > 2:

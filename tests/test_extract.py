@@ -156,3 +156,23 @@ def test_authority_acts_go_to_the_regulator_not_the_party_of_the_case():
     # a certification body ordering its clients keeps the act (市监认证〔2019〕18号 二/（四）)
     (o,) = _obligations("（四）对获证企业的问题，认证机构要责令其整改。")
     assert o.subject == "认证机构"
+
+
+def test_qualification_phrase_is_the_subject_verbatim_and_placed_under_its_actor():
+    # 认证机构管理办法 第七条: gold keeps 取得认证机构资质; the ontology puts it under 认证机构
+    from pipeline.actors import load_ontology
+    (o,) = _obligations("第七条 取得认证机构资质，应当经国务院认证认可监督管理部门批准。", addressees=())
+    assert o.subject == "取得认证机构资质"
+    assert load_ontology().placement(o.subject) == "认证机构"
+
+
+def test_subject_keeps_whole_words_drops_manner_and_examples():
+    # 强制性产品认证管理规定 第九条: 则 of 规则 is not the adverb 则
+    (o,) = _obligations("第九条 认证规则应当包括以下内容：", addressees=())
+    assert o.subject == "认证规则"
+    # 产品质量法 第十四条: 根据自愿原则 is a basis, not part of the subject
+    (o,) = _obligations("第十四条 企业根据自愿原则可以向认证机构申请企业质量体系认证。", addressees=())
+    assert o.subject == "企业"
+    # cnca-2017-137 二/（四）: the example list in brackets is not part of the subject
+    obs = _obligations("（四）认证规则的框架及内容（如认证人员、审核时间等有关认证流程的要求）应符合GB/T27007及相关规范要求。")
+    assert obs[-1].subject == "认证规则的框架及内容"
