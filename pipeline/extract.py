@@ -59,6 +59,8 @@ _NOUN_TAIL = re.compile(r"^(资质|资格|证书|许可|批准书|名称|标志)
 """What may follow an actor name inside a bigger noun phrase (``取得认证机构资质``)."""
 _COMITATIVE = re.compile(r"^(与|同|跟|向|和)")
 """A segment opening with a comitative/directional preposition names a partner, not the subject."""
+_TOPIC = re.compile(r"的[^的]{2,}$")
+"""An actor opening ``X……的Y`` names who did something to Y: the segment is Y, a fronted object."""
 _MANNER = re.compile(r"^(本着|结合|通过|围绕|参照|遵循)")
 _BASIS = re.compile(r"^(根据|依据|按照|依照|为了|为)")
 _AUTHORITY_ACT = re.compile(r"^(责令|处以|处\d|处[一二三四五六七八九十百千万]|罚款|没收|吊销|给予.{0,12}处分|约谈)")
@@ -663,6 +665,9 @@ def _parse_others(doc, text, others, first_in_sentence: bool, ctx, outcome: bool
             return name, (rest, (ae, e))
         if not rest:
             return name, None
+        if (not _GLUE.match(rest) and _TOPIC.search(rest)
+                and not _is_actor(doc, re.sub(r"等$", "", rest.rsplit("的", 1)[1]), ctx)):
+            return None, None  # ……各方盖章或者签字的认证记录、认证资料等，应当…: a fronted object
         if not _GLUE.match(rest) and not _NOUN_TAIL.match(rest):
             return name, None
         return _canonical(seg, ctx), None  # 认证机构及其人员; 取得认证机构资质 (a bigger noun phrase)

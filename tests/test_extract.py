@@ -176,3 +176,15 @@ def test_subject_keeps_whole_words_drops_manner_and_examples():
     # cnca-2017-137 二/（四）: the example list in brackets is not part of the subject
     obs = _obligations("（四）认证规则的框架及内容（如认证人员、审核时间等有关认证流程的要求）应符合GB/T27007及相关规范要求。")
     assert obs[-1].subject == "认证规则的框架及内容"
+
+
+def test_fronted_object_naming_an_actor_is_not_the_subject():
+    # 认证机构管理办法 第二十二条: the records the parties signed are what must be kept
+    text = ("第二十二条　认证机构应当对认证过程做出完整记录，保留相应认证资料。\n"
+            "在认证证书有效期内，认证活动参与各方盖章或者签字的认证记录、认证资料等，应当保存具有法律效力的原件。")
+    last = _obligations(text, addressees=())[-1]
+    assert (last.subject, last.subject_explicit, last.action) == ("认证机构", False, "保存具有法律效力的原件")
+    # a coordination is still the subject (认证认可条例 第二十一条)
+    (o, *_) = _obligations("第二十一条 认证机构以及与认证有关的检查机构、实验室从事认证以及与认证有关的检查、检测活动，"
+                           "应当完成认证基本规范、认证规则规定的程序。", addressees=())
+    assert o.subject.startswith("认证机构以及与认证有关的检查机构、实验室")
