@@ -667,7 +667,11 @@ def _parse_others(doc, text, others, first_in_sentence: bool, ctx, outcome: bool
             return name, None
         if (not _GLUE.match(rest) and _TOPIC.search(rest)
                 and not _is_actor(doc, re.sub(r"等$", "", rest.rsplit("的", 1)[1]), ctx)):
-            return None, None  # ……各方盖章或者签字的认证记录、认证资料等，应当…: a fronted object
+            # ……各方盖章或者签字的认证记录、认证资料等，应当…: a fronted object; a case or time
+            # before it (在认证证书有效期内，) is still the condition
+            cond = next(((text[cs:ce].strip(), (cs, ce)) for cs, ce in reversed(others[:-1])
+                         if _is_condition(text[cs:ce].strip())), None)
+            return None, cond
         if not _GLUE.match(rest) and not _NOUN_TAIL.match(rest):
             return name, None
         return _canonical(seg, ctx), None  # 认证机构及其人员; 取得认证机构资质 (a bigger noun phrase)

@@ -184,6 +184,8 @@ def test_fronted_object_naming_an_actor_is_not_the_subject():
             "在认证证书有效期内，认证活动参与各方盖章或者签字的认证记录、认证资料等，应当保存具有法律效力的原件。")
     last = _obligations(text, addressees=())[-1]
     assert (last.subject, last.subject_explicit, last.action) == ("认证机构", False, "保存具有法律效力的原件")
+    assert last.condition == "在认证证书有效期内"
+    assert (last.deadline.text, last.deadline.kind) == ("在认证证书有效期内", "relative")
     # a coordination is still the subject (认证认可条例 第二十一条)
     (o, *_) = _obligations("第二十一条 认证机构以及与认证有关的检查机构、实验室从事认证以及与认证有关的检查、检测活动，"
                            "应当完成认证基本规范、认证规则规定的程序。", addressees=())
