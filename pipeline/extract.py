@@ -59,6 +59,10 @@ _NOUN_TAIL = re.compile(r"^(资质|资格|证书|许可|批准书|名称|标志)
 """What may follow an actor name inside a bigger noun phrase (``取得认证机构资质``)."""
 _COMITATIVE = re.compile(r"^(与|同|跟|向|和)")
 """A segment opening with a comitative/directional preposition names a partner, not the subject."""
+_THING_NP = re.compile(r"^[\u4e00-\u9fff、]{2,18}的[\u4e00-\u9fff]{2,6}$")
+"""A noun phrase ``……的产品`` standing alone in a segment before a trigger: what is bound."""
+_PASSIVE_CASE = re.compile(r"^([\u4e00-\u9fff]{2,12}?)被[^，,；;]+的$")
+"""A case ``X被……的`` (``获证产品被注销、暂停或者撤销认证证书的``): X is what the following duty is about."""
 _TOPIC = re.compile(r"的[^的]{2,}$")
 """An actor opening ``X……的Y`` names who did something to Y: the segment is Y, a fronted object."""
 _MANNER = re.compile(r"^(本着|结合|通过|围绕|参照|遵循)")
@@ -103,6 +107,14 @@ class _Context:
     canonical: dict[str, str]
     year: int | None
     clause_subjects: list[str] = field(default_factory=list)
+
+    @property
+    def actor_names(self) -> set[str]:
+        """Canonical names of the lexicon's actors."""
+        names = self.__dict__.get("_actor_names")
+        if names is None:
+            names = self.__dict__["_actor_names"] = set(self.canonical.values())
+        return names
 
 
 def extract_obligations(notice: Notice, clauses: list[Clause], nlp=None) -> list[Obligation]:
@@ -632,11 +644,15 @@ def _parse_others(doc, text, others, first_in_sentence: bool, ctx, outcome: bool
                 if m:
                     return m.group(1), (seg0[len(m.group(1)):], (cs + len(m.group(1)), ce))
             if re.match(r"^.{0,3}(有|存在)", rest) or (
-                    rest and seg0.endswith("的") and not outcome and not _GLUE.match(rest)
-                    and any(e.label_ == "ACTOR" and e.start_char == cs and e.end_char == ae for e in doc.ents)):
-                # X有下列情形之一的，应当…; and 认证委托人对……有异议的，可以…: a known actor
-                # opening a ……的 case is the one the elided trigger binds
+                    rest and seg0.endswith(("的", "时")) and not outcome and not _GLUE.match(rest)
+                    and name in ctx.actor_names):
+                # X有下列情形之一的，应当…; 认证委托人对……有异议的，可以…; 市场监督管理部门进行
+                # 监督检查时，可以…: a known actor opening a case binds the elided trigger
                 subject = name
+        elif not cond_only and not outcome:
+            m = _PASSIVE_CASE.match(seg0)
+            if m:
+                subject = _canonical(m.group(1), ctx)  # 获证产品被注销……的，不得继续出厂: what the case is about
         cond = (seg0, (cs, ce))
         return subject, cond
     if cond_only or not first_in_sentence:
@@ -677,6 +693,11 @@ def _parse_others(doc, text, others, first_in_sentence: bool, ctx, outcome: bool
         return _canonical(seg, ctx), None  # 认证机构及其人员; 取得认证机构资质 (a bigger noun phrase)
     if len(others) == 1 and len(seg) <= 20:
         return _canonical(seg, ctx), None
+    if (len(others) > 1 and _THING_NP.match(seg) and not _GLUE.match(seg) and not _PENALTY.match(seg)
+            and not seg.startswith("由")
+            and all(_is_condition(text[x:y].strip()) for x, y in others[:-1])):
+        # 自……之日起或者……期间，不符合认证要求的产品，不得继续出厂: cases, then what is bound
+        return _canonical(seg, ctx), (text[others[0][0]:others[-2][1]], (others[0][0], others[-2][1]))
     return None, None
 
 

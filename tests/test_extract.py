@@ -1,9 +1,20 @@
 """Obligation extraction on sentences from the bundled notices."""
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from pipeline.extract import absolute_date, extract_obligations
+from pipeline.ingest import ingest
 from pipeline.model import Notice
 from pipeline.segment import segment
+
+
+from .conftest import CORPORA
+
+_CORPUS_LINES = [ln for f in sorted(CORPORA.rglob("*")) if f.suffix in {".txt", ".md", ".html"} and f.name != "SOURCES.md"
+                 for ln in ingest(f).text.split("\n") if 8 <= len(ln) <= 400]
+"""Real lines of every bundled notice (property tests recombine them)."""
 
 
 def _obligations(text, addressees=("各认证机构",), date="2025-12-31"):
@@ -190,3 +201,22 @@ def test_fronted_object_naming_an_actor_is_not_the_subject():
     (o, *_) = _obligations("第二十一条 认证机构以及与认证有关的检查机构、实验室从事认证以及与认证有关的检查、检测活动，"
                            "应当完成认证基本规范、认证规则规定的程序。", addressees=())
     assert o.subject.startswith("认证机构以及与认证有关的检查机构、实验室")
+
+
+def test_cases_then_a_thing_and_officers_in_a_time_case():
+    # 强制性产品认证管理规定 第二十九条 and 第三十八条
+    (o,) = _obligations("第二十九条 自认证证书注销、撤销之日起或者认证证书暂停期间，不符合认证要求的产品，"
+                        "不得继续出厂、销售、进口或者在其他经营活动中使用。", addressees=())
+    assert (o.subject, o.condition) == ("不符合认证要求的产品", "自认证证书注销、撤销之日起或者认证证书暂停期间")
+    (o,) = _obligations("第三十八条 县级以上地方市场监督管理部门进行强制性产品认证监督检查时，可以依法进入生产经营场所实施现场检查。",
+                        addressees=())
+    assert o.subject == "市场监管部门"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_CORPUS_LINES), min_size=1, max_size=6), st.booleans())
+def test_extraction_never_fails_on_recombined_corpus_lines(lines, numbered):
+    """Any sequence of real lines from the corpora, numbered or not, extracts without error."""
+    text = "\n".join(f"第{i + 1}条 {ln}" if numbered else ln for i, ln in enumerate(lines))
+    for o in _obligations(text, addressees=()):
+        assert o.action and o.modality
