@@ -61,8 +61,6 @@ _COMITATIVE = re.compile(r"^(与|同|跟|向|和)")
 """A segment opening with a comitative/directional preposition names a partner, not the subject."""
 _THING_NP = re.compile(r"^[\u4e00-\u9fff、]{2,18}的[\u4e00-\u9fff]{2,6}$")
 """A noun phrase ``……的产品`` standing alone in a segment before a trigger: what is bound."""
-_PASSIVE_CASE = re.compile(r"^([\u4e00-\u9fff]{2,12}?)被[^，,；;]+的$")
-"""A case ``X被……的`` (``获证产品被注销、暂停或者撤销认证证书的``): X is what the following duty is about."""
 _TOPIC = re.compile(r"的[^的]{2,}$")
 """An actor opening ``X……的Y`` names who did something to Y: the segment is Y, a fronted object."""
 _MANNER = re.compile(r"^(本着|结合|通过|围绕|参照|遵循)")
@@ -649,10 +647,6 @@ def _parse_others(doc, text, others, first_in_sentence: bool, ctx, outcome: bool
                 # X有下列情形之一的，应当…; 认证委托人对……有异议的，可以…; 市场监督管理部门进行
                 # 监督检查时，可以…: a known actor opening a case binds the elided trigger
                 subject = name
-        elif not cond_only and not outcome:
-            m = _PASSIVE_CASE.match(seg0)
-            if m:
-                subject = _canonical(m.group(1), ctx)  # 获证产品被注销……的，不得继续出厂: what the case is about
         cond = (seg0, (cs, ce))
         return subject, cond
     if cond_only or not first_in_sentence:
