@@ -702,6 +702,8 @@ def _urged_actor(doc, text: str, te: int, ctx: _Context):
         if text[i] in _SEG_END + _STMT_END:
             end = i
             break
+    if re.match(r"(对|向|在|为|与|将|把|按照|通过)", text[te:end]):
+        return None, te  # 鼓励对政府网站域名进行集中解析: the urged actor is left unsaid
     m = re.match(r"(?:[\u4e00-\u9fff]{1,10}、)+[\u4e00-\u9fff]{1,10}等", text[te:end])
     pos = te + (m.end() if m else 0)
     parts_end = None
@@ -899,6 +901,8 @@ def _fill_defaults(found: list[tuple[_Found, str]], notice: Notice, ctx: _Contex
             f.subject = pool.most_common(1)[0][0]
         elif explicit:
             f.subject = explicit.most_common(1)[0][0]
+        elif addressees:  # a notice to governments whose own actors are all places or things
+            f.subject = _canonical(notice.addressees[0], ctx)
 
 
 # ------------------------------------------------------------------ deadlines, citations

@@ -220,3 +220,11 @@ def test_extraction_never_fails_on_recombined_corpus_lines(lines, numbered):
     text = "\n".join(f"第{i + 1}条 {ln}" if numbered else ln for i, ln in enumerate(lines))
     for o in _obligations(text, addressees=()):
         assert o.action and o.modality
+
+
+def test_encouraged_action_opening_with_a_preposition_has_no_urged_actor():
+    # 国办函〔2018〕71号 三/（五）: 鼓励对政府网站域名进行集中解析 urges the addressees
+    (o,) = _obligations("（五）强化安全保障。加强域名解析安全防护，鼓励对政府网站域名进行集中解析。",
+                        addressees=("各省、自治区、直辖市人民政府",))
+    assert (o.modality, o.subject, o.subject_explicit, o.action) == (
+        "encouraged", "省、自治区、直辖市人民政府", False, "对政府网站域名进行集中解析")
