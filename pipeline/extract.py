@@ -675,6 +675,10 @@ def _parse_others(doc, text, others, first_in_sentence: bool, ctx, outcome: bool
             return name, (rest, (ae, e))
         if not rest:
             return name, None
+        if _GLUE.match(rest):  # 认证机构以及……实验室从事……活动，应当…: the event clause is the condition
+            m = re.match(rf"^(.*?(?:{'|'.join(ACTOR_HEADS)}))(在|从事|于)", seg)
+            if m:
+                return _canonical(m.group(1), ctx), (seg[len(m.group(1)):], (s + len(m.group(1)), e))
         if (not _GLUE.match(rest) and _TOPIC.search(rest)
                 and not _is_actor(doc, re.sub(r"等$", "", rest.rsplit("的", 1)[1]), ctx)):
             # ……各方盖章或者签字的认证记录、认证资料等，应当…: a fronted object; a case or time
