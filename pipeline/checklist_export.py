@@ -201,7 +201,7 @@ def to_workbook(checklist: Checklist):
     for cell in ws[ws.max_row]:
         cell.font, cell.fill = bold, head_fill
     for name, title, number, day, n in checklist.notices:
-        ws.append([title, number or "", _excel_date(day), n, name])
+        ws.append([_cell(title), number or "", _excel_date(day), n, name])
         if day:
             ws.cell(ws.max_row, 3).number_format = "yyyy-mm-dd"
     for col, width in zip("ABCDEFGH", (40, 22, 12, 8, 8, 8, 8, 8)):
@@ -220,7 +220,7 @@ def to_workbook(checklist: Checklist):
         for it in (i for i in checklist.items if i.actor == actor):
             row = item_row(it)
             row["期限"] = _excel_date(it.deadline_date)
-            sheet.append(list(row.values()))
+            sheet.append([_cell(v) for v in row.values()])
             r += 1
             for c in range(1, len(COLUMNS) + 1):  # sheet[r] would also scan every cell
                 cell = sheet.cell(r, c)
@@ -243,6 +243,12 @@ def to_workbook(checklist: Checklist):
         dv.add(f"{status_col}2:{status_col}{max(r, 2)}")
         sheet.add_data_validation(dv)
     return wb
+
+
+def _cell(value):
+    """``value`` without the control characters XLSX cannot hold (a PDF's form feeds, say)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def _excel_date(iso: str | None):

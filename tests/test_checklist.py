@@ -297,3 +297,14 @@ def test_readme_checklist_example_is_current(db):
     cl = build_checklist(db, actor="认证机构", as_of=line.group(6))
     assert [int(x) for x in line.groups()[:5]] == [len(cl.items), len(cl.counts()), len(cl.notices), cl.merged,
                                                    sum(i.overdue for i in cl.items)]
+
+
+def test_xlsx_drops_control_characters_it_cannot_hold(cert_bodies, tmp_path):
+    # text extracted from PDFs can carry form feeds and other C0 controls
+    from dataclasses import replace
+    item = cert_bodies.items[0]
+    src = replace(item.sources[0], clause_text="第一页\x0c第二页\x01")
+    dirty = replace(cert_bodies, items=[replace(item, sources=(src,), requirement=item.requirement + "\x1f")])
+    ws = load_workbook(write_checklist(dirty, tmp_path / "d.xlsx"))[item.actor]
+    assert ws.cell(2, HEADERS.index("条款原文") + 1).value == "第一页第二页"
+    assert ws.cell(2, HEADERS.index("要求") + 1).value == item.requirement
