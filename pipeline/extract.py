@@ -910,6 +910,8 @@ def _fill_defaults(found: list[tuple[_Found, str]], notice: Notice, ctx: _Contex
 
 
 # ------------------------------------------------------------------ deadlines, citations
+_BACK_REFERENCE = {"期间", "其间", "此期间", "在此期间", "在此期限内", "期限内"}
+"""Conditions that only point back at a period stated earlier in the sentence."""
 _KIND_RANK = {"absolute": 0, "relative": 1, "recurring": 2, "immediate": 3}
 
 
@@ -925,6 +927,10 @@ def _deadline(doc, f: _Found, ctx: _Context) -> Deadline | None:
     for s in doc.group("deadlines"):
         if any(a <= s.start_char and s.end_char <= b + 1 for a, b in ranges):
             cands.append(s)
+    if not cands and f.condition in _BACK_REFERENCE:
+        # 停业整顿期限为6个月，期间不得从事认证活动: 期间 is the period stated just before
+        cands = [s for s in doc.group("deadlines")
+                 if f.sentence[0] <= s.start_char and s.end_char <= f.ts and s.label_ == "relative"][-1:]
     if not cands:
         return None
     best = min(cands, key=lambda s: (_KIND_RANK[s.label_], s.start_char))

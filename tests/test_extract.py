@@ -228,3 +228,9 @@ def test_encouraged_action_opening_with_a_preposition_has_no_urged_actor():
                         addressees=("各省、自治区、直辖市人民政府",))
     assert (o.modality, o.subject, o.subject_explicit, o.action) == (
         "encouraged", "省、自治区、直辖市人民政府", False, "对政府网站域名进行集中解析")
+
+
+def test_qijian_takes_the_period_stated_before_it():
+    # 认证机构管理办法 第三十九条
+    (o,) = _obligations("第三十九条 认证机构被责令停业整顿的，停业整顿期限为6个月，期间不得从事认证活动。", addressees=())
+    assert (o.modality, o.action, o.deadline.text, o.deadline.kind) == ("must_not", "从事认证活动", "6个月", "relative")
