@@ -49,7 +49,7 @@ _REGULATOR_RE = re.compile(r"(部门|局|委|总局|委员会|政府|厅)$")
 _GLUE = re.compile(r"^(、|和|及其|及|与|以及|或者|或|并|等|相关各方|有关各方)")
 _LEAD = re.compile(r"^(并且|并|且|同时|而且|而|但|另外|此外|其中|因此|为此|对此|也|还|此外)")
 _TRAIL_ADVERB = re.compile(
-    r"(还|也|均|都|亦|仍|则|原则上|一般|一律|同时|并|而|就|才|即|更|尤其|依法|必须|切实|首先|务必|积极|主动|"
+    r"(还|也|均|都|亦|仍|则|原则上|一般|一律|一定|同时|并|而|就|才|即|更|尤其|依法|必须|切实|首先|务必|积极|主动|"
     r"严格|自觉|另行|直接|应|须|除|不|要|可|继续|大力|进一步|着力|充分|重点|全面|加快|认真|坚决|共同)$")
 _COND_START = re.compile(r"^(如果|如|若|凡|对于|对|针对|在|当|因|经|未经|除|属于)")
 _COND_END = re.compile(r"(的|时|期间|过程中|情况下|之后|以后|之前|以前|以外|之外)$")
@@ -59,6 +59,8 @@ _NOUN_TAIL = re.compile(r"^(资质|资格|证书|许可|批准书|名称|标志)
 """What may follow an actor name inside a bigger noun phrase (``取得认证机构资质``)."""
 _COMITATIVE = re.compile(r"^(与|同|跟|向|和)")
 """A segment opening with a comitative/directional preposition names a partner, not the subject."""
+_RESPONSIBLE = re.compile(r"^([\u4e00-\u9fff]{2,10}?)(负责|主管|承担)")
+"""``X负责……`` before ``，并可…``: X carries on as the subject."""
 _THING_NP = re.compile(r"^[\u4e00-\u9fff、]{2,18}的[\u4e00-\u9fff]{2,6}$")
 """A noun phrase ``……的产品`` standing alone in a segment before a trigger: what is bound."""
 _TOPIC = re.compile(r"的[^的]{2,}$")
@@ -359,6 +361,8 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], act
     case = _CASE_TAIL.search(after)
     if case and not after.endswith(("目的", "的要求")) and not (ts in actor_ends and case.group(0) != "的"):
         return False  # a case description or a relative clause: 应当注销的其他情形 / 不能满足条件的
+    if re.fullmatch(r"(对|对于|针对)", before.strip()) and "的" in after:
+        return False  # 对需整改的社会团体，…: the modal sits in a relative clause of the 对 phrase
     if word == "不予":
         m = re.search(r"(或者|或)$", before)
         if m and any(before[:m.start()].endswith(text[te:te + n]) for n in range(1, 5)):
@@ -382,7 +386,8 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
         seg_s, _ = _segment_of(ts, seg_bounds, a, b)
         # ---- prefix: subject and condition
         boundary_before = boundary
-        prefix_segments = _split_segments(text, prot, boundary, ts)
+        semi = max((i for i in range(boundary, ts) if text[i] in "；;" and not prot[i]), default=-1)
+        prefix_segments = _split_segments(text, prot, max(boundary, semi + 1), ts)  # not across ；
         head_s, head_e = prefix_segments[-1] if prefix_segments else (ts, ts)
         others = prefix_segments[:-1]
         head = text[head_s:head_e]
@@ -690,6 +695,9 @@ def _parse_others(doc, text, others, first_in_sentence: bool, ctx, outcome: bool
             return name, None
         return _canonical(seg, ctx), None  # 认证机构及其人员; 取得认证机构资质 (a bigger noun phrase)
     if len(others) == 1 and len(seg) <= 20:
+        m = _RESPONSIBLE.match(seg)
+        if m:  # 计量监督员负责……巡回检查，并可…: the one responsible is the subject
+            return _canonical(m.group(1), ctx), None
         return _canonical(seg, ctx), None
     if (len(others) > 1 and _THING_NP.match(seg) and not _GLUE.match(seg) and not _PENALTY.match(seg)
             and not seg.startswith("由")

@@ -234,3 +234,17 @@ def test_qijian_takes_the_period_stated_before_it():
     # 认证机构管理办法 第三十九条
     (o,) = _obligations("第三十九条 认证机构被责令停业整顿的，停业整顿期限为6个月，期间不得从事认证活动。", addressees=())
     assert (o.modality, o.action, o.deadline.text, o.deadline.kind) == ("must_not", "从事认证活动", "6个月", "relative")
+
+
+def test_relative_clause_of_a_dui_phrase_and_statements_split_at_semicolons():
+    # 国办发〔1997〕11号 四: 需 inside 对需整改的社会团体 is no trigger; the condition stops at ；
+    obs = _obligations("四、经审定作出保留结论的社会团体，由登记管理机关换发证书；对需整改的社会团体，业务主管部门要监督其改正。",
+                       addressees=())
+    assert [(o.trigger, o.subject, o.condition) for o in obs] == [("要", "业务主管部门", "对需整改的社会团体")]
+    # 一定 is an adverb, not part of the case: 该撤销的一定要撤销
+    obs = _obligations("（二）该取缔的要坚决取缔，该撤销的一定要撤销。", addressees=("业务主管部门",))
+    assert [o.condition for o in obs] == ["该取缔的", "该撤销的"]
+    # 计量法实施细则 第二十四条: the one 负责 carries on to 并可
+    (o,) = _obligations("第二十四条 计量监督员负责在规定的区域、场所巡回检查，并可根据不同情况在规定的权限内进行现场处理。",
+                        addressees=())
+    assert o.subject == "计量监督员"
