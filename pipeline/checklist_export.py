@@ -168,6 +168,7 @@ def to_workbook(checklist: Checklist):
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDE4EE")
@@ -189,9 +190,14 @@ def to_workbook(checklist: Checklist):
     ws.append(header)
     for cell in ws[ws.max_row]:
         cell.font, cell.fill = bold, head_fill
+    names: set[str] = {"概览"}
+    sheet_of = {actor: _sheet_name(actor, names) for actor in counts}
     for actor, by_mod in counts.items():
         late = sum(1 for it in checklist.items if it.actor == actor and it.overdue)
         ws.append([actor, *[by_mod.get(m, 0) for m in MODALITIES], sum(by_mod.values()), late])
+        link = ws.cell(ws.max_row, 1)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet_of[actor]}'!A1")  # to the actor's sheet
+        link.style = "Hyperlink"
     ws.append(["合计", *[sum(c.get(m, 0) for c in counts.values()) for m in MODALITIES], len(checklist.items),
                sum(it.overdue for it in checklist.items)])
     for cell in ws[ws.max_row]:
@@ -208,11 +214,10 @@ def to_workbook(checklist: Checklist):
         ws.column_dimensions[col].width = width
     ws.column_dimensions["E"].width = 36
 
-    names: set[str] = {"概览"}
     status_col = get_column_letter([c for c, _ in COLUMNS].index("状态") + 1)
     date_col = [c for c, _ in COLUMNS].index("期限") + 1
     for actor in counts:
-        sheet = wb.create_sheet(_sheet_name(actor, names))
+        sheet = wb.create_sheet(sheet_of[actor])
         sheet.append([c for c, _ in COLUMNS])
         for cell in sheet[1]:
             cell.font, cell.fill, cell.alignment = bold, head_fill, wrap

@@ -157,6 +157,8 @@ def test_xlsx_has_a_summary_and_one_sheet_per_actor(workbook, cert_bodies):
     summary = [[c for c in row if c is not None] for row in workbook["概览"].iter_rows(values_only=True)]
     assert any("逾期判断日期：2026-01-01" in r[0] for r in summary if r)
     assert any("筛选条件：义务主体=认证机构" in r[0] for r in summary if r)
+    link = next(c for c in workbook["概览"]["A"] if c.value == "认证机构")
+    assert link.hyperlink.location == "'认证机构'!A1"
     row = next(r for r in summary if r and r[0] == "认证机构")
     assert row[1:] == [counts["认证机构"].get(m, 0) for m in ("must", "must_not", "may", "encouraged", "target")] \
         + [sum(counts["认证机构"].values()), 1]
