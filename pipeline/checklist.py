@@ -164,7 +164,7 @@ def build_checklist(db: sqlite_utils.Database, actor: str | None = None, exact: 
     Raises:
         QueryError: unknown actor, notice, citation or modality, or a malformed date.
     """
-    as_of = query._iso(as_of) if as_of else date.today().isoformat()
+    as_of = query.iso_date(as_of) if as_of else date.today().isoformat()
     rows = query.obligations(db, actor=actor, exact=exact, modality=modality, notice=notice,
                              due_before=due_before, due_after=due_after, cites=cites, text=text)
     newer = {} if all_versions or notice else query.superseded(db)

@@ -330,10 +330,10 @@ def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool
         params += ids
     if due_before:
         where.append("o.deadline_date < ?")
-        params.append(_iso(due_before))
+        params.append(iso_date(due_before))
     if due_after:
         where.append("o.deadline_date >= ?")
-        params.append(_iso(due_after))
+        params.append(iso_date(due_after))
     if cites:
         cids = resolve_citation(db, cites)
         marks = ",".join("?" * len(cids))
@@ -355,7 +355,12 @@ def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool
     return _fetch(db, where, params, limit)
 
 
-def _iso(value: str) -> str:
+def iso_date(value: str) -> str:
+    """``value`` as a normalised ISO date (``2026-12-31``).
+
+    Raises:
+        QueryError: not a date written YYYY-MM-DD.
+    """
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError as e:
@@ -395,7 +400,7 @@ def deadlines(db: sqlite_utils.Database, as_of: str | None = None, actor: str | 
     """Obligations with deadlines. Dated ones (an ISO ``deadline_date``) in date order, each
     ``overdue`` or ``upcoming`` relative to ``as_of`` (default: today); recurring, immediate
     and relative (``30日内``) ones listed apart."""
-    as_of = _iso(as_of) if as_of else date.today().isoformat()
+    as_of = iso_date(as_of) if as_of else date.today().isoformat()
     rows = obligations(db, actor=actor, exact=exact, with_deadline=True)
     ref = date.fromisoformat(as_of)
     dated = []
