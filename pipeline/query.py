@@ -254,12 +254,16 @@ def _notice_ids(db: sqlite_utils.Database, notice: str) -> list[str]:
     raise QueryError(f"no notice {notice!r}", suggestions=closest(notice, known))
 
 
+_LAW_TITLE = re.compile(r"(法|条例|规定|办法|细则|规则|决定|规范|准则)(（[^）]*）)?$")
+"""Titles of laws and rules, which name one text across its revisions (a notice's do not)."""
+
+
 def superseded(db: sqlite_utils.Database) -> dict[str, str]:
     """Notices no longer in force: old notice name → the name of the newest version.
 
     A notice is superseded when ``regpipe diff`` recorded a newer version of it
-    (``supersessions``), or when it is a law or rule (no 文号: such texts are known by their
-    title) and another one has the same title and a later date (the latest revision in the
+    (``supersessions``), or when it is a law or rule (no 文号, a title ending in 法, 条例,
+    办法 …: such texts are known by their title) and another one has the same title and a later date (the latest revision in the
     header: see :func:`pipeline.ingest.extract_metadata`; equal dates are ordered by name).
     Notices with a 文号 are separate documents even under one title (a yearly
     ``关于开展……工作的通知``), so only a recorded diff supersedes them."""
@@ -268,7 +272,7 @@ def superseded(db: sqlite_utils.Database) -> dict[str, str]:
     newer: dict[str, str] = {}
     by_title: dict[str, list[tuple[str, str]]] = {}
     for nid, n, title, day, number in rows:
-        if title and not number:
+        if title and not number and _LAW_TITLE.search(title) and "关于" not in title:
             by_title.setdefault(citation_key("title", f"《{title}》"), []).append((day, n))
     for versions in by_title.values():
         latest = max(versions)[1]

@@ -310,3 +310,18 @@ def test_xlsx_drops_control_characters_it_cannot_hold(cert_bodies, tmp_path):
     ws = load_workbook(write_checklist(dirty, tmp_path / "d.xlsx"))[item.actor]
     assert ws.cell(2, HEADERS.index("条款原文") + 1).value == "第一页第二页"
     assert ws.cell(2, HEADERS.index("要求") + 1).value == item.requirement
+
+
+def test_notices_without_wenhao_sharing_a_notice_title_are_not_versions(tmp_path):
+    """A 关于……的通知 without 文号 names no text across revisions: two such notices both stay."""
+    from pipeline.batch import extract_paths
+    from pipeline.query import superseded
+
+    src = tmp_path / "in"
+    src.mkdir()
+    text = (CORPORA / "samr-2025-certification-professionalism-plan.txt").read_text(encoding="utf-8")
+    (src / "plan-a.txt").write_text(text, encoding="utf-8")
+    (src / "plan-b.txt").write_text(text.replace("2025年11月27日", "2026年11月27日"), encoding="utf-8")
+    db_path = tmp_path / "r.db"
+    extract_paths([src], db_path, None, None)
+    assert superseded(open_db(db_path)) == {}
