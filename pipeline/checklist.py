@@ -38,10 +38,6 @@ condition + action for them to count as one restated duty."""
 STATUS_CHOICES = ("未开始", "进行中", "已完成", "不适用")
 """Values offered for the 状态 tracking column."""
 
-_ACTOR_FIRST = ("鼓励", "引导", "倡导", "支持", "提倡", "推动", "推进", "要求", "责令", "督促")
-"""Triggers whose actor is their object (``鼓励认证机构开展…``): the sentence puts the trigger first."""
-
-
 @dataclass(frozen=True)
 class Source:
     """One place a duty is written: notice, its 文号, the clause path and the clause's full text."""
@@ -133,7 +129,7 @@ def requirement_sentence(subject: str, trigger: str, action: str, condition: str
     if modality == "target":
         body = action if subject and subject in action else subject + action
         core = f"{trigger}，{body}" if trigger and not body.startswith(trigger) else body
-    elif trigger in _ACTOR_FIRST or (modality == "encouraged" and trigger and not subject):
+    elif modality == "encouraged":  # 鼓励/引导/倡导/支持 take the actor as their object
         core = trigger + subject + action
     elif trigger and action.endswith(trigger):
         core = subject + action  # 负有保密义务: the action already ends with the trigger phrase
@@ -219,12 +215,7 @@ def build_checklist(db: sqlite_utils.Database, actor: str | None = None, exact: 
 
 
 def _clause_texts(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    ids = sorted(set(ids))
-    for i in range(0, len(ids), 900):
-        chunk = ids[i:i + 900]
-        out.update(db.execute(f"select id, text from clauses where id in ({','.join('?' * len(chunk))})", chunk))
-    return out
+    return dict(query.in_chunks(db, "select id, text from clauses where id in ({})", set(ids)))
 
 
 def _norm(text: str) -> str:

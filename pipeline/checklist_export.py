@@ -18,6 +18,8 @@ import re
 from datetime import date
 from pathlib import Path
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 from .checklist import STATUS_CHOICES, Checklist, ChecklistItem
 from .errors import ExportError
 from .model import MODALITIES, MODALITY_ZH
@@ -107,11 +109,12 @@ def to_markdown(checklist: Checklist) -> str:
     """Markdown grouped by actor (``##``) then notice (``###``), one ``- [ ]`` item per duty with
     its deadline, sources (clause text quoted) and citations underneath."""
     out = ["# 义务清单", "", *_summary_lines(checklist, "- "), ""]
+    counts = checklist.counts()
     actor = notice = None
     for it in checklist.items:
         if it.actor != actor:
             actor, notice = it.actor, None
-            n = sum(checklist.counts()[actor].values())
+            n = sum(counts[actor].values())
             out += [f"## {actor}（{n} 项）", ""]
         first = it.sources[0]
         if first.notice != notice:
@@ -252,7 +255,6 @@ def to_workbook(checklist: Checklist):
 
 def _cell(value):
     """``value`` without the control characters XLSX cannot hold (a PDF's form feeds, say)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 

@@ -108,13 +108,6 @@ class _Context:
     year: int | None
     clause_subjects: list[str] = field(default_factory=list)
 
-    @property
-    def actor_names(self) -> set[str]:
-        """Canonical names of the lexicon's actors."""
-        names = self.__dict__.get("_actor_names")
-        if names is None:
-            names = self.__dict__["_actor_names"] = set(self.canonical.values())
-        return names
 
 
 def extract_obligations(notice: Notice, clauses: list[Clause], nlp=None) -> list[Obligation]:
@@ -648,7 +641,7 @@ def _parse_others(doc, text, others, first_in_sentence: bool, ctx, outcome: bool
                     return m.group(1), (seg0[len(m.group(1)):], (cs + len(m.group(1)), ce))
             if re.match(r"^.{0,3}(有|存在)", rest) or (
                     rest and seg0.endswith(("的", "时")) and not outcome and not _GLUE.match(rest)
-                    and name in ctx.actor_names):
+                    and name in _actor_names()):
                 # X有下列情形之一的，应当…; 认证委托人对……有异议的，可以…; 市场监督管理部门进行
                 # 监督检查时，可以…: a known actor opening a case binds the elided trigger
                 subject = name
@@ -829,13 +822,21 @@ def _abbreviations(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(out.items())
 
 
+@lru_cache(maxsize=1)
 def _canonical_names() -> dict[str, str]:
+    """Every lexicon name and alias → canonical actor name (read once per process; read-only)."""
     names = {}
     for a in load_lexicon("actors.json")["actors"]:
         names[a["name"]] = a["name"]
         for al in a["aliases"]:
             names[al] = a["name"]
     return names
+
+
+@lru_cache(maxsize=1)
+def _actor_names() -> frozenset[str]:
+    """Canonical names of the lexicon's actors."""
+    return frozenset(_canonical_names().values())
 
 
 def _canonical(name: str, ctx: _Context) -> str:

@@ -157,7 +157,7 @@ def _fetch(db: sqlite_utils.Database, where: list[str], params: list, limit: int
     sql = f"with sel as ({inner}) select {_COLUMNS} from sel join obligations o on o.rowid = sel.rid"
     with _gc_paused():  # thousands of acyclic rows: the cycle collector would only rescan them
         rows = db.execute(sql, params).fetchall()
-        notices = {nid: (name, title or name, number) for nid, name, title, number in _in_chunks(
+        notices = {nid: (name, title or name, number) for nid, name, title, number in in_chunks(
             db, "select id, name, title, doc_number from notices where id in ({})", {r[1] for r in rows})}
         rank = {nid: i for i, nid in enumerate(sorted(notices, key=lambda n: notices[n][0]))}
         rows.sort(key=itemgetter(12))  # document order, then (stable) notice order
@@ -168,7 +168,7 @@ def _fetch(db: sqlite_utils.Database, where: list[str], params: list, limit: int
                 for r in rows]
 
 
-def _in_chunks(db: sqlite_utils.Database, sql: str, values: set[str]) -> list[tuple]:
+def in_chunks(db: sqlite_utils.Database, sql: str, values: set[str]) -> list[tuple]:
     """Rows of ``sql`` (one ``{}`` for the marks of an ``IN (…)``) over ``values``, 900 at a
     time (SQLite's default limit on bound parameters is 999)."""
     values = sorted(values)
