@@ -114,8 +114,16 @@ class Obligation:
 
     Attributes:
         doc, path: notice name and innermost clause path (``""`` for the preamble).
-        subject: canonical actor name (or thing subject verbatim).
+        subject: the notice's own name for the actor bound (a thing subject verbatim; ``""``
+            when none could be found).
         subject_explicit: True when the subject is written in the same sentence.
+        actor: the actor ontology's canonical name for ``subject`` (``data/actors.json``), or
+            the subject itself for an actor the ontology does not know.
+        subject_source: where the subject came from: ``explicit`` (the statement), ``sentence``
+            (an earlier statement of the sentence), ``clause`` (an earlier sentence of the
+            clause), ``heading``, ``addressee`` (主送), ``authority`` (the competent authority,
+            for 责令, fines and approvals) or ``none``.
+        rules: ids of the :data:`pipeline.grammar.RULES` that set its fields.
         modality: one of :data:`MODALITIES`.
         trigger: the trigger exactly as written (``应当``, ``不得``, ``到2026年底`` ...).
         action: verb phrase after the trigger, verbatim, whitespace between CJK removed.
@@ -140,6 +148,9 @@ class Obligation:
     sentence: str = ""
     start: int = -1
     id: str = ""
+    actor: str = ""
+    subject_source: str = "explicit"
+    rules: tuple[str, ...] = ()
 
     def to_record(self) -> dict:
         """The GUIDELINES.md JSON record (keys in the gold order) plus ``id`` and ``citations``."""
@@ -156,6 +167,9 @@ class Obligation:
                          if self.deadline else None),
             "id": self.id,
             "citations": [c.text for c in self.citations],
+            "actor": self.actor,
+            "subject_source": self.subject_source,
+            "rules": list(self.rules),
         }
         return rec
 

@@ -1,0 +1,579 @@
+"""The statement grammar: who is bound, under which condition, read from a statement's structure.
+
+A *statement* runs from the end of the previous obligation (or the sentence start, or a ``；``)
+to the trigger. It is cut into *segments* at ``，：`` outside brackets and quotes; the last
+segment (the *head*) stands right before the trigger and may be empty (``……的，应当…``).
+
+The roles of the segments are read by the rules of :data:`RULES`, tried in ascending
+``precedence``; the first rule that gives a subject wins, and every obligation records the ids
+of the rules that set its fields. Each rule carries real example sentences with the roles a
+careful reader assigns (``tests/test_grammar.py`` checks every example, and checks it again
+with the actor swapped for names from other fields of regulation).
+
+Actor phrases are found by grammar, not by lexicon (:func:`actor_phrase`): a run of nominal
+words (jieba part-of-speech tags, ``data/grammar.json`` class ``nominal_pos``), coordinated by
+``、 和 及 与 或者``, optionally with genitive ``的`` and level prefixes as written, ending in an
+organisation, role or person head morpheme (class ``actor_head``). The actor lexicon is used
+afterwards only to map a found name to its canonical ``actor``.
+
+Word classes come from ``pipeline/data/grammar.json``; each entry names its source.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .nlp import load_lexicon
+
+logging.getLogger("jieba").setLevel(logging.WARNING)
+
+
+# ------------------------------------------------------------------ word classes
+@lru_cache(maxsize=1)
+def _classes() -> dict[str, tuple[str, ...]]:
+    data = load_lexicon("grammar.json")["classes"]
+    return {k: tuple(sorted({e["word"] for e in v["entries"]}, key=len, reverse=True)) for k, v in data.items()}
+
+
+def words(cls: str) -> tuple[str, ...]:
+    """The words of one class of ``data/grammar.json``, longest first.
+
+    Raises:
+        KeyError: no such class.
+    """
+    return _classes()[cls]
+
+
+@lru_cache(maxsize=None)
+def _wordset(cls: str) -> frozenset[str]:
+    return frozenset(words(cls))
+
+
+def starts_with(text: str, cls: str) -> str | None:
+    """The longest word of ``cls`` that ``text`` starts with, or ``None``."""
+    for w in words(cls):
+        if text.startswith(w):
+            return w
+    return None
+
+
+def ends_with(text: str, cls: str) -> str | None:
+    """The longest word of ``cls`` that ``text`` ends with, or ``None``."""
+    for w in words(cls):
+        if text.endswith(w):
+            return w
+    return None
+
+
+# ------------------------------------------------------------------ part-of-speech tokens
+@dataclass(frozen=True)
+class Tok:
+    """A jieba word with its part-of-speech tag; ``start``/``end`` are character offsets."""
+    start: int
+    end: int
+    word: str
+    pos: str
+
+
+@lru_cache(maxsize=1)
+def _pos_tokenizer():
+    """A private jieba tokenizer with part-of-speech tagging (jieba's global dictionary is never
+    changed)."""
+    import jieba
+    import jieba.posseg
+
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    for pair in (("应", "为"), ("除", "应"), ("还", "应"), ("也", "应"), ("均", "应"), ("并", "应"),
+                 ("亦", "应"), ("应", "由"), ("应", "予"), ("应", "将"), ("应", "按"), ("应", "于"),
+                 ("须", "经"), ("需", "经"), ("不得", "公开"), ("库", "应")):
+        tk.suggest_freq(pair, tune=True)
+    return jieba.posseg.POSTokenizer(tk)
+
+
+@lru_cache(maxsize=65536)
+def pos_tokens(text: str) -> tuple[Tok, ...]:
+    """``text`` as jieba words with part-of-speech tags (cached per text).
+
+    Returns:
+        tokens covering ``text`` in order; offsets are characters into ``text``.
+    """
+    out, pos = [], 0
+    for w, flag in _pos_tokenizer().cut(text, HMM=True):
+        if not w:
+            continue
+        out.append(Tok(pos, pos + len(w), w, flag))
+        pos += len(w)
+    return tuple(out)
+
+
+_BRACKETS = {"（": "）", "(": ")"}
+
+
+def _is_nominal(t: Tok) -> bool:
+    if t.pos in _wordset("nominal_pos") or (t.pos and t.pos[0] == "n"):
+        return True
+    # jieba tags some unknown compounds as verbs (典当行/v): a 3+ character word ending in a
+    # head morpheme is a noun
+    return len(t.word) >= 3 and t.word.endswith(words("actor_head")) and t.pos != "p"
+
+
+def has_actor_head(phrase: str) -> bool:
+    """Whether ``phrase`` ends in an organisation, role or person head morpheme (``等`` and a
+    closing bracket group allowed after it)."""
+    p = phrase
+    if p.endswith("等"):
+        p = p[:-1]
+    while p.endswith(("）", ")")):
+        k = max(p.rfind("（"), p.rfind("("))
+        if k <= 0:
+            break
+        p = p[:k]
+    return bool(p) and ends_with(p, "actor_head") is not None
+
+
+def nominal_run(text: str, start: int = 0, end: int | None = None) -> int:
+    """End offset of the nominal phrase opening ``text[start:end]`` (``start`` when there is none).
+
+    A nominal phrase is a run of nominal words and the verbs compounded into them (``认证/v
+    机构/n``, ``信息处理/n 者/k``), level words (``县级``, ``以上``), determiners (``各``,
+    ``有关``), coordinators between nominals (``、 和 及 与 或者``), ``的`` between nominals,
+    and bracket groups (``（以下简称…）``, ``（区、市）``). It ends in its last nominal word: a
+    preposition, adverb, other conjunction or punctuation ends it.
+    """
+    end = len(text) if end is None else end
+    seg = text[start:end]
+    toks = pos_tokens(seg)
+    coord, det = _wordset("coordinator"), _wordset("determiner")
+    last_good = 0
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        w = t.word
+        if w in _BRACKETS:
+            close = seg.find(_BRACKETS[w], t.start)
+            if close < 0 or last_good == 0:
+                break
+            last_good = close + 1
+            while i < len(toks) and toks[i].end <= close + 1:
+                i += 1
+            continue
+        if w in ("以上", "以下") and last_good:
+            last_good = t.end
+        elif w == "等" and last_good:
+            last_good = t.end
+        elif _is_nominal(t) and w != "的":
+            last_good = t.end
+        elif w in det or (w in coord and last_good) or (w == "的" and last_good):
+            pass
+        elif t.pos.startswith("v") and w not in _wordset("inner_adverbial_opener"):
+            pass  # a verb compounded into the noun (认证机构, 监督管理部门) or a relative clause
+        else:
+            break
+        i += 1
+    return start + last_good
+
+
+def relative_split(text: str, s: int, e: int) -> int:
+    """Start of the head noun phrase of ``text[s:e]`` after its last relative clause
+    (``从事产品质量检验、认证的社会中介机构`` → start of ``社会中介机构``); ``s`` when the
+    phrase has none. A ``的`` after a noun is genitive (``列入目录产品的生产者``) and stays."""
+    toks = pos_tokens(text[s:e])
+    cut = s
+    for k, t in enumerate(toks):
+        if t.word == "的" and 0 < k < len(toks) - 1 and toks[k - 1].pos.startswith(("v", "a", "d")) \
+                and not _is_nominal(toks[k - 1]):
+            cut = s + t.end
+    return cut
+
+
+def subject_extent(text: str, s: int, e: int) -> int:
+    """End of the subject in a head segment ``text[s:e]`` (the words right before a trigger):
+    the subject stops at the first preposition, adverb, conjunction other than a coordinator,
+    time or number word, or locative (``个人信息处理者|在处理个人信息前``, ``物业服务人|根据需要``,
+    ``承诺|一经作出``, ``年度报告|中``)."""
+    toks = pos_tokens(text[s:e])
+    coord = _wordset("coordinator")
+    opener = _wordset("inner_adverbial_opener")
+    for k, t in enumerate(toks):
+        if k == 0:
+            continue
+        w, p = t.word, t.pos
+        if w in _BRACKETS:
+            continue
+        if w in opener or p in ("p", "d", "ad", "t", "m", "f", "r") and w not in _wordset("determiner") \
+                or p == "c" and w not in coord or p == "x" and w not in "（）()、":
+            if w in ("以上", "以下"):
+                continue
+            return s + t.start
+    return e
+
+
+def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head: bool = True) -> int:
+    """End offset of the actor phrase opening ``text[start:end]``, or ``start`` when none.
+
+    With ``need_head`` the phrase must end in an actor head morpheme (:func:`has_actor_head`);
+    the run is shortened to its longest prefix that does. A preposition, conjunction, time or
+    case phrase is never an actor: such words are not nominal.
+    """
+    e = nominal_run(text, start, end)
+    if e <= start:
+        return start
+    if not need_head:
+        return e
+    phrase = text[start:e]
+    if has_actor_head(phrase):
+        return e
+    # the longest prefix at a word boundary that ends in a head (认证机构审核 → 认证机构)
+    for t in reversed(pos_tokens(phrase)):
+        if t.end < len(phrase) and has_actor_head(phrase[:t.end]) and t.word not in _wordset("coordinator"):
+            return start + t.end
+    return start
+
+
+def strip_lead(text: str, s: int, e: int) -> int:
+    """``s`` moved past leading connectives (``并且``, ``同时``, ``但``) of ``text[s:e]``."""
+    while s < e:
+        w = starts_with(text[s:e], "lead_connective")
+        if not w or s + len(w) >= e:
+            break
+        s += len(w)
+    return s
+
+
+def strip_trailing_adverbs(text: str, s: int, e: int) -> int:
+    """``e`` moved back over trailing adverbs (``还``, ``依法``, ``积极``) of ``text[s:e]``, cut
+    only at word boundaries (so ``规则`` keeps its ``则``)."""
+    while e > s:
+        seg = text[s:e]
+        toks = pos_tokens(seg)
+        if not toks:
+            break
+        last = toks[-1]
+        if last.word in _wordset("trailing_adverb") or last.pos in ("d", "ad") and len(toks) > 1:
+            e = s + last.start
+            continue
+        break
+    return e
+
+
+# ------------------------------------------------------------------ segment kinds
+def is_case(seg: str) -> bool:
+    """A case (condition) segment: opens with a condition opener (``如果``, ``对``, ``在``) or
+    closes with a condition closer (``……的``, ``……时``, ``……期间``), but is no bare closer and no
+    purpose (``目的``)."""
+    seg = seg.strip()
+    if not seg or seg in _wordset("condition_closer"):
+        return False
+    if starts_with(seg, "condition_opener"):
+        return True
+    c = ends_with(seg, "condition_closer")
+    if not c or seg.endswith(("目的", "的要求")):
+        return False
+    if c in ("前", "后"):
+        # a closing 前/后 is a time case only as its own word (在处理个人信息前), not 目前/今后
+        toks = pos_tokens(seg)
+        return len(toks) > 1 and toks[-1].word == c
+    return True
+
+
+def is_basis(seg: str) -> bool:
+    """A basis, purpose or manner phrase (``根据……``, ``为……``, ``本着……``)."""
+    seg = seg.strip()
+    return bool(starts_with(seg, "basis_opener") or starts_with(seg, "manner_opener"))
+
+
+def authority_act(action: str) -> bool:
+    """Whether ``action`` opens with an act only an authority performs (``责令``, ``处…罚款``,
+    ``没收``, ``吊销``, ``不予批准``)."""
+    a = action.lstrip()
+    w = starts_with(a, "authority_act")
+    if not w:
+        return False
+    if w == "处":
+        return len(a) > 1 and (a[1].isdigit() or a[1] in "一二三四五六七八九十百千万以")
+    return True
+
+
+# ------------------------------------------------------------------ rules
+@dataclass(frozen=True)
+class Example:
+    """A real sentence and the roles a reader assigns to the obligation on ``trigger``.
+
+    ``expect`` keys: ``subject`` (as the notice names it; ``""`` for none), ``condition``
+    (``None`` for none), ``source`` (``subject_source``). ``swap`` names the actor phrase the
+    swap test replaces (``None``: the example names no actor).
+    """
+    text: str
+    trigger: str
+    expect: dict
+    swap: str | None = None
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named rule of the statement grammar.
+
+    ``role``: what it assigns (``subject``, ``condition``, ``trigger``, ``recovery``); a lower
+    ``precedence`` is tried first. ``examples`` are checked by the tests; ``source`` says where
+    the reading comes from.
+    """
+    id: str
+    role: str
+    precedence: int
+    doc: str
+    examples: tuple[Example, ...] = field(default=())
+    source: str = ""
+
+
+G, D = "GUIDELINES.md", "gold/DECISIONS.md"
+
+RULES: tuple[Rule, ...] = (
+    Rule("trigger.in_quote", "trigger", 1,
+         "A trigger inside quotation marks, a title or brackets directs no one.",
+         (Example("认证机构应当在认证证书上注明“不得用于宣传”字样。", "应当",
+                  {"subject": "认证机构", "condition": None, "source": "explicit"}, "认证机构"),),
+         G + " Obligations"),
+    Rule("trigger.case_item", "trigger", 2,
+         "A trigger inside a case description or relative clause (``应当注销的其他情形``, "
+         "``不能满足条件的``) directs no one; one right after an actor phrase still does.",
+         (Example("认证机构不得聘用不具备相应能力的人员。", "不得",
+                  {"subject": "认证机构", "condition": None, "source": "explicit"}, "认证机构"),),
+         D + " 'triggers inside case items'"),
+    Rule("subject.by", "subject", 10,
+         "``应当由X…`` / ``可以由X…``: X, the actor after 由, is bound.",
+         (Example("首、末次会议应当由获得授权的高级管理层其他成员参会。", "应当",
+                  {"subject": "获得授权的高级管理层其他成员", "condition": None, "source": "explicit"}),),
+         D + " '由X'; DECISIONS-complaint '可以由X做Y'"),
+    Rule("subject.urged", "subject", 12,
+         "鼓励/支持/倡导/引导 urge the actor written after them (``鼓励企业采用…``).",
+         (Example("国家鼓励企业积极采用推荐性标准。", "鼓励",
+                  {"subject": "企业", "condition": None, "source": "explicit"}, "企业"),),
+         G + " modality 'encouraged'"),
+    Rule("subject.head", "subject", 20,
+         "The actor phrase standing right before the trigger (after connectives, before adverbials "
+         "such as ``在……前``, ``根据需要``, ``一经作出``) is the subject, as written.",
+         (Example("受托人应当按照约定处理个人信息。", "应当",
+                  {"subject": "受托人", "condition": None, "source": "explicit"}, "受托人"),
+          Example("个人信息处理者在处理个人信息前，应当告知个人。", "应当",
+                  {"subject": "个人信息处理者", "condition": "在处理个人信息前", "source": "explicit"}, "个人信息处理者"),
+          Example("县级以上地方市场监督管理部门应当加强监督检查。", "应当",
+                  {"subject": "县级以上地方市场监督管理部门", "condition": None, "source": "explicit"},
+                  "县级以上地方市场监督管理部门"),
+          Example("年度报告中应当包括其对获证组织的跟踪调查情况。", "应当",
+                  {"subject": "年度报告", "condition": None, "source": "explicit"})),
+         G + " Actors; " + D + " 'locative thing-topic'"),
+    Rule("subject.head_relative", "subject", 22,
+         "``MOD的NP`` before the trigger with a verb before 的: NP is the subject, the relative "
+         "clause MOD的 is the condition (a genitive ``N的N`` stays whole).",
+         (Example("从事产品质量检验、认证的社会中介机构必须依法设立。", "必须",
+                  {"subject": "社会中介机构", "condition": "从事产品质量检验、认证的", "source": "explicit"},
+                  "社会中介机构"),),
+         D + " 'relative clause on the subject'; DECISIONS-ccc 'Genitive 的'"),
+    Rule("subject.fronted_case", "subject", 30,
+         "An actor phrase opening the statement, followed by its predicate, binds a trigger whose "
+         "own segment names no one (``个人信息处理者处理……的，应当…``); the case is the condition.",
+         (Example("个人信息处理者处理敏感个人信息的，应当取得个人的单独同意。", "应当",
+                  {"subject": "个人信息处理者", "condition": "个人信息处理者处理敏感个人信息的", "source": "explicit"},
+                  "个人信息处理者"),
+          Example("认证委托人对认证结果有异议的，可以向认证机构提出申诉。", "可以",
+                  {"subject": "认证委托人", "condition": "认证委托人对认证结果有异议的", "source": "explicit"},
+                  "认证委托人")),
+         D + " 'A known actor that opens a ……的 case'; DECISIONS-complaint 'condition includes its own subject'"),
+    Rule("subject.fronted_topic", "subject", 32,
+         "An actor phrase opening a topic segment that is no case (``市场监督管理部门处理投诉举报，应当…``).",
+         (Example("市场监督管理部门处理投诉举报，应当遵循公正、高效的原则。", "应当",
+                  {"subject": "市场监督管理部门", "condition": None, "source": "explicit"}, "市场监督管理部门"),),
+         "DECISIONS-complaint 'A topic without a conditional form is not a condition'"),
+    Rule("subject.fronted_np", "subject", 34,
+         "A segment that is only a noun phrase (``不符合认证要求的产品，``) before the trigger's "
+         "segment is what is bound; cases before it are the condition.",
+         (Example("自认证证书注销之日起，不符合认证要求的产品，不得继续出厂。", "不得",
+                  {"subject": "产品", "condition": "自认证证书注销之日起，不符合认证要求的", "source": "explicit"}),),
+         D + " 'Cases followed by a ……的NP segment'"),
+    Rule("subject.activity", "subject", 36,
+         "A single segment opening the sentence that is no case, basis or manner phrase is a thing "
+         "or activity subject, verbatim (``制定团体标准，应当…``).",
+         (Example("制定团体标准，应当遵循开放、透明、公平的原则。", "应当",
+                  {"subject": "制定团体标准", "condition": None, "source": "explicit"}),),
+         G + " 'a thing subject is kept verbatim'; DECISIONS-standardization"),
+    Rule("subject.sentence", "subject", 40,
+         "A later trigger of the same sentence with no subject of its own takes the subject of the "
+         "obligation before it (``应当A，不得B``).",
+         (Example("认证机构应当公开认证基本规范，不得误导认证委托人。", "不得",
+                  {"subject": "认证机构", "condition": None, "source": "sentence"}, "认证机构"),),
+         G + " 'One statement per (subject, trigger, action)'"),
+    Rule("recover.authority", "recovery", 50,
+         "An authority act (``责令``, ``处…罚款``, ``没收``, ``吊销``, ``不予批准``) binds the "
+         "competent authority the notice names (``X主管……工作``, else the regulator it names as "
+         "subject), not the party of a fronted case.",
+         (Example("生产者违反本法规定的，责令停止生产。", "责令",
+                  {"subject": "", "condition": "生产者违反本法规定的", "source": "none"}),),
+         "行政处罚法 第九条; " + D + " 'Recovery order'"),
+    Rule("recover.clause", "recovery", 60,
+         "An elided subject is the subject of an earlier sentence of the same clause.",
+         (), G + " Actors 'When the subject is elided, recover it: first from an earlier sentence'"),
+    Rule("recover.heading", "recovery", 62,
+         "…then an actor named in the clause's heading or an enclosing heading (``1. 总局层面``).",
+         (), G + " Actors"),
+    Rule("recover.addressee", "recovery", 64,
+         "…then the notice's first addressee (主送), 各 dropped.",
+         (), G + " Actors; DECISIONS-kindergarten 'Addressee recovery'"),
+    Rule("recover.none", "recovery", 99,
+         "No actor found: the subject stays empty and the notice gets a warning (no guess).",
+         (), "issue #10"),
+)
+"""The statement grammar, in precedence order. ``subject.*`` rules are tried in order on every
+trigger; ``recover.*`` rules fill an empty subject; ``trigger.*`` rules filter candidates."""
+
+RULE_IDS = frozenset(r.id for r in RULES)
+
+
+@dataclass
+class Reading:
+    """What the subject rules found for one trigger.
+
+    ``subject``: (start, end) offsets of the subject phrase in the paragraph text, or ``None``;
+    ``condition``: (start, end) or ``None``; ``rule``: the id of the rule that matched;
+    ``fronted``: the subject was read from a fronted case (an authority act overrides it);
+    ``extra``: (start, end) of adverbials between subject and trigger (searched for deadlines).
+    """
+    subject: tuple[int, int] | None = None
+    condition: tuple[int, int] | None = None
+    rule: str = ""
+    fronted: bool = False
+    extra: tuple[int, int] | None = None
+
+
+def _span(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def read_head(text: str, hs: int, he: int) -> Reading:
+    """Rules ``subject.head`` and ``subject.head_relative`` on the head segment ``text[hs:he]``.
+
+    Returns a :class:`Reading` (empty when the head names no subject; with ``condition`` when the
+    head is itself a case).
+    """
+    hs = strip_lead(text, hs, he)
+    hs, he = _span(text, hs, he)
+    core_e = strip_trailing_adverbs(text, hs, he)
+    if core_e <= hs:
+        return Reading()
+    seg = text[hs:core_e]
+    if is_case(seg) and not _opens_with_actor_then_adverbial(text, hs, core_e):
+        # the head is itself a case (……的 / 在……时): no subject here
+        return Reading(condition=(hs, core_e))
+    first = pos_tokens(seg)[0]
+    if first.pos == "p" or first.word in _wordset("inner_adverbial_opener") or first.pos in ("d", "c", "m", "t"):
+        return Reading()
+    sub_e = subject_extent(text, hs, core_e)
+    while sub_e > hs and text[sub_e - 1] in "的、和及与":
+        sub_e -= 1
+    if sub_e <= hs:
+        return Reading()
+    rest = text[sub_e:core_e]
+    extra = (sub_e, he) if rest.strip() else None
+    cond = (sub_e, core_e) if rest.strip() and is_case(rest) else None
+    rel = relative_split(text, hs, sub_e)
+    if rel > hs and sub_e - rel >= 2:
+        return Reading(subject=(rel, sub_e), condition=cond or (hs, rel), rule="subject.head_relative", extra=extra)
+    return Reading(subject=(hs, sub_e), condition=cond, rule="subject.head", extra=extra)
+
+
+def _opens_with_actor_then_adverbial(text: str, s: int, e: int) -> bool:
+    """``个人信息处理者在处理个人信息前``: an actor phrase, then an adverbial case."""
+    a = actor_phrase(text, s, e)
+    if a <= s or a >= e:
+        return False
+    rest = text[a:e]
+    return starts_with(rest, "inner_adverbial_opener") is not None
+
+
+def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool) -> Reading:
+    """Rules ``subject.fronted_case``, ``subject.fronted_topic``, ``subject.fronted_np`` and
+    ``subject.activity`` on the segments before the head (``segs``, in order)."""
+    if not segs:
+        return Reading()
+    kinds = [("basis" if is_basis(text[s:e]) else "case" if is_case(text[s:e]) else "other") for s, e in segs]
+    # an actor phrase opening the statement, followed by its predicate
+    k0 = next((i for i, k in enumerate(kinds) if k != "basis"), None)
+    if k0 is not None:
+        s, e = segs[k0]
+        s = strip_lead(text, *_span(text, s, e))
+        a = actor_phrase(text, s, e)
+        if s < a < e:
+            rest = text[a:e]
+            if not rest.startswith(("的", "等")) and not rest.startswith(words("coordinator")):
+                last_case = max((i for i, k in enumerate(kinds) if k == "case"), default=-1)
+                if kinds[k0] == "case" or last_case >= k0:
+                    ce = segs[max(last_case, k0)][1]
+                    return Reading(subject=(s, a), condition=_span(text, s, ce), rule="subject.fronted_case",
+                                   fronted=True)
+                if k0 == len(segs) - 1:
+                    return Reading(subject=(s, a), rule="subject.fronted_topic")
+    # a noun-phrase segment right before the head; cases before it are the condition
+    s, e = _span(text, *segs[-1])
+    seg = text[s:e]
+    if seg and not is_basis(seg):
+        # MOD的NP where the whole segment is the phrase
+        j = seg.rfind("的")
+        np_s = s + j + 1 if j >= 0 else s
+        np_e = nominal_run(text, np_s, e)
+        if np_e == e and np_e - np_s >= 2 and not starts_with(seg, "condition_opener"):
+            cond_s = segs[0][0] if len(segs) > 1 else s
+            cond = _span(text, cond_s, np_s) if np_s > cond_s else None
+            if len(segs) == 1 or all(kinds[i] in ("case", "basis") for i in range(len(segs) - 1)):
+                return Reading(subject=(np_s, np_e), condition=cond, rule="subject.fronted_np")
+    if first_in_sentence and len(segs) == 1 and kinds[0] == "other" and len(seg) <= 20 and seg:
+        ae = subject_extent(text, s, e)
+        return Reading(subject=(s, ae), rule="subject.activity")
+    return Reading()
+
+
+def case_condition(text: str, segs: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The condition of a statement whose subject rule set none: from the first case segment to
+    the end of the last one among ``segs`` (basis and manner phrases are left out)."""
+    idx = [i for i, (s, e) in enumerate(segs) if is_case(text[s:e])]
+    if not idx:
+        return None
+    first = idx[0]
+    while first > 0 and not is_basis(text[segs[first - 1][0]:segs[first - 1][1]]) and first - 1 not in idx:
+        break
+    s = segs[first][0]
+    return _span(text, s, segs[idx[-1]][1])
+
+
+def urged_actor(text: str, te: int, end: int) -> tuple[int, int] | None:
+    """Rule ``subject.urged``: (start, end) of the actor urged after 鼓励/支持/倡导/引导 in
+    ``text[te:end]``, or ``None`` (``鼓励对……进行……`` urges no one in particular)."""
+    if starts_with(text[te:end], "inner_adverbial_opener"):
+        return None
+    a = actor_phrase(text, te, end)
+    return (te, a) if a > te else None
+
+
+def actor_before(text: str, s: int, ts: int) -> bool:
+    """Whether ``text[s:ts]`` (a segment up to a trigger) ends in an actor phrase, i.e. the
+    trigger is the main predicate of an actor (``认证机构不得聘用……的人员``)."""
+    s = strip_lead(text, *_span(text, s, ts))
+    e = strip_trailing_adverbs(text, s, ts)
+    return e > s and actor_phrase(text, s, e) == e
+
+
+def starts_clause_with_actor(text: str, s: int, e: int) -> bool:
+    """Whether the segment ``text[s:e]`` opens a parallel clause with its own actor
+    (``认可机构强化认可约束``): an actor phrase followed by a verb, and the segment no case."""
+    a = actor_phrase(text, s, e)
+    if a <= s or a >= e:
+        return False
+    if is_case(text[s:e]):
+        return False
+    nxt = pos_tokens(text[a:e])
+    return bool(nxt) and (nxt[0].pos.startswith(("v", "d", "p")) or nxt[0].word in ("应", "要", "须"))
