@@ -114,6 +114,13 @@ class Checklist:
         return out
 
 
+INFERRED_NOTE = {"clause": "〔主体据本条前文推定〕", "heading": "〔主体据标题推定〕",
+                 "addressee": "〔主体据主送机关推定〕", "authority": "〔主体据主管机关推定〕",
+                 "none": "〔主体未明〕"}
+"""What a checklist row says after its requirement when the subject was not written in the
+statement itself (``subject_source`` of :class:`pipeline.model.Obligation`)."""
+
+
 def requirement_sentence(subject: str, trigger: str, action: str, condition: str | None, modality: str) -> str:
     """The duty as one readable sentence: condition first, then who, the trigger and the action.
 
@@ -196,7 +203,8 @@ def build_checklist(db: sqlite_utils.Database, actor: str | None = None, exact: 
         items.append(ChecklistItem(
             id=r.id, actor=a, actors=r.actors or (r.subject,), modality=r.modality,
             modality_zh=MODALITY_ZH.get(r.modality, r.modality),
-            requirement=requirement_sentence(r.subject, r.trigger, r.action, r.condition, r.modality),
+            requirement=requirement_sentence(r.subject, r.trigger, r.action, r.condition, r.modality)
+            + INFERRED_NOTE.get(r.subject_source, ""),
             subject=r.subject, trigger=r.trigger, action=r.action, condition=r.condition,
             deadline_date=r.deadline_date, deadline_text=r.deadline_text, deadline_kind=r.deadline_kind,
             overdue=bool(r.deadline_date and r.deadline_date < as_of), sources=sources,

@@ -173,7 +173,8 @@ def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str, data=None) 
 
 
 def _ob_row(o) -> dict:
-    return {"notice": o.notice, "clause": o.path, "actor": o.subject, "modality": o.modality, "action": o.action,
+    return {"notice": o.notice, "clause": o.path, "subject": o.subject, "actor": o.actor, "modality": o.modality,
+            "action": o.action,
             "condition": o.condition or "", "deadline": o.deadline_text or "", "due": o.deadline_date or "",
             "id": o.id}
 
@@ -289,8 +290,10 @@ def query_show(item_id, db_path, as_json):
     con.print(Panel(r.clause_text, title=r.path))
     if r.obligation:
         o = r.obligation
-        con.print(f"[bold]{o.subject}[/bold] [cyan]{o.trigger}[/cyan] {o.action}  "
+        con.print(f"[bold]{o.subject or '（主体未明）'}[/bold] [cyan]{o.trigger}[/cyan] {o.action}  "
                   f"({o.modality}{', ' + o.deadline_text if o.deadline_text else ''})")
+        if o.subject_source not in ("explicit", "sentence"):
+            con.print(f"  subject inferred from: {o.subject_source} (actor: {o.actor or '—'})")
         if o.condition:
             con.print(f"  condition: {o.condition}")
         if o.citations:

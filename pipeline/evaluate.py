@@ -23,9 +23,22 @@ def _squash(s):
     return _WS.sub("", s or "")
 
 
+_CONJ = re.compile(r"(^|[、，,和及与])各(?!级)(?=[^、，,和及与]{2,})")
+
+
 def _norm_subject(s):
+    """Whitespace removed, brackets full width, 各 dropped at the start of every conjunct (as
+    ``../shared/eval/score.py``)."""
     s = _squash(s).replace("(", "（").replace(")", "）")
-    return s[1:] if s.startswith("各") and len(s) > 2 else s
+    if s.startswith("各") and not s.startswith("各级") and len(s) > 2:
+        s = s[1:]
+    return _CONJ.sub(lambda m: m.group(1), s)
+
+
+def _subject_ok(g: dict, p: dict) -> bool:
+    """The predicted subject equals the gold one or one of its ``subject_alt`` alternatives."""
+    want = {_norm_subject(g.get("subject"))} | {_norm_subject(a) for a in g.get("subject_alt") or []}
+    return _norm_subject(p.get("subject")) in want
 
 
 def _norm_path(p):
@@ -104,7 +117,7 @@ def score(gold_dir: str | Path, pred_dir: str | Path, threshold: float = 0.5) ->
         for i, j in pairs:
             g, p = g_obl[i], p_obl[j]
             checks = (("modality", g["modality"] == p.get("modality")),
-                      ("subject", _norm_subject(g.get("subject")) == _norm_subject(p.get("subject"))),
+                      ("subject", _subject_ok(g, p)),
                       ("deadline", _dl(g.get("deadline")) == _dl(p.get("deadline"))))
             counts["mod"] += checks[0][1]
             counts["subj"] += checks[1][1]

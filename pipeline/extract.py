@@ -47,9 +47,11 @@ _THING_PREDICATE = re.compile(
     r"(全面|显著|更加|进一步|基本|大幅|明显|得到|达到|实现|不少于|超过|稳步|持续|有效|逐步|初步|普遍|取得|形成|建成|提高|提升|增强|完善)(?!性)")
 _URGE_BEFORE = re.compile(r"^(大力|积极|进一步|继续|同时|并|还|也|更加|充分|着力|重点|要|应|切实|广泛)*$")
 _ABBREV = re.compile(r"([^\s，。；：、“”（）《》]{2,30})[（(](?:以下)?(?:简称|统称)[“\"]?([^”\"）)]{2,20})[”\"]?[）)]")
-_COMPETENT = re.compile(r"([^，。；：、“”《》]{2,40}?)(?:主管|负责)[^，。；]{0,30}?(?:监督管理|管理|监督)?工作")
+_COMPETENT = re.compile(r"([^，。；：、“”《》\n]{2,40})(?:主管|负责)[^，。；\n]{0,30}?(?:监督管理|管理|监督)?工作")
 """``X主管全国……工作`` / ``X负责……监督管理工作``: X is the competent authority (立法技术规范:
 the 总则 article naming the 主管部门)."""
+_REGULATOR = re.compile(r"(部门|局|委|委员会|政府|厅|机关)$")
+"""Head nouns of administrative authorities (党政机关公文处理工作条例: 机关, 部门; 国务院组成部门: 委, 局)."""
 _CAUSATIVE = re.compile(r"(责令|要求|督促|指导|组织|推动|鼓励|支持|引导|通知|告知)")
 
 
@@ -71,6 +73,7 @@ class _Found:
     sentence: tuple[int, int] = (0, 0)
     is_actor: bool = True
     authority: bool = False
+    back_reference: bool = False
     rules: list[str] = field(default_factory=list)
 
 
@@ -80,6 +83,7 @@ class _Context:
     abbreviations: dict[str, str]
     year: int | None
     clause_subjects: list[str] = field(default_factory=list)
+    path_subjects: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -125,6 +129,8 @@ def read_notice(notice: Notice, clauses: list[Clause], nlp=None) -> tuple[list[O
     authority = None
     for (clause, idx, line), doc in zip(units, _views(nlp, [u[2] for u in units])):
         if clause is not prev_clause:
+            if prev_clause is not None and ctx.clause_subjects:
+                ctx.path_subjects[prev_clause.path] = ctx.clause_subjects[-1]
             ctx.clause_subjects = []
             prev_clause = clause
         for f in _read_paragraph(doc, ctx):
@@ -135,11 +141,15 @@ def read_notice(notice: Notice, clauses: list[Clause], nlp=None) -> tuple[list[O
                     if authority:
                         f.subject, f.source = authority, "authority"
                         f.rules.append("recover.authority")
-                if f.subject is None:
+                    else:
+                        f.source = "authority?"  # settled by _addressee: the regulator the notice names
+
+                if f.subject is None and f.source != "authority?":
                     _recover(f, clause, idx, by_path, ctx)
             elif f.source == "explicit" and f.is_actor:
                 ctx.clause_subjects.append(f.subject)
             pending.append((clause, line, f, doc))
+    _addressee([p[2] for p in pending], ctx)
     out: list[Obligation] = []
     seen: Counter = Counter()
     onto = _ontology()
@@ -413,9 +423,13 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
                 s = head[0] + m.start(1)
                 reading = g.Reading(subject=(s, ts), rule="subject.by")
         elif text.startswith("由", te):
-            e = g.nominal_run(text, te + 1, seg_end)
+            e = g.actor_phrase(text, te + 1, seg_end)
+            if e <= te + 1:
+                e = g.nominal_run(text, te + 1, seg_end)
             if e > te + 1:
-                reading = g.Reading(subject=(te + 1, e), rule="subject.by")
+                rel = g.relative_split(text, te + 1, e)
+                s0 = rel if e - rel >= 2 and not g.bare_head(text[rel:e]) else te + 1
+                reading = g.Reading(subject=(s0, e), rule="subject.by")
         if reading.subject is None and span.label_ != "encouraged":
             reading = g.read_head(text, *head)
             if reading.subject is None:
@@ -424,6 +438,10 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
                     fronted.append(reading.condition)
                 r2 = g.read_fronted(text, fronted, first_in_sentence)
                 if r2.subject is not None:
+                    if reading.condition is not None:
+                        hc = text[reading.condition[0]:reading.condition[1]].strip()
+                        f.back_reference = hc in _BACK_REFERENCE
+                        r2.extra = reading.condition  # the head's own case is searched for deadlines
                     reading = r2
                 elif reading.condition is None:
                     reading.condition = g.case_condition(text, others)
@@ -437,9 +455,12 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
             # 负有保密义务: the duty is named inside the trigger, so the action runs from the
             # fronted object (对其所知悉的……) through the trigger (gold/DECISIONS.md)
             hs = g.strip_lead(text, *head)
-            f.action_start = reading.subject[1] if reading.subject and reading.rule == "subject.head" else hs
+            f.action_start = (reading.subject[1] if reading.subject and reading.rule in ("subject.head", "subject.head_relative")
+                              else hs)
             while f.action_start < ts and text[f.action_start].isspace():
                 f.action_start += 1
+            if reading.condition and reading.condition[0] >= f.action_start:
+                reading.condition = None  # the fronted object is part of the action
         if reading.rule:
             f.rules.append(reading.rule)
         if reading.subject is not None:
@@ -601,6 +622,8 @@ def _notice_name(name: str, ctx: _Context) -> str:
     if m:
         return _notice_name(m.group(1), ctx)
     n = re.sub(r"(?<=.)[（(](?:如|例如|包括|含|比如|不含)[^（）()]*[）)]$", "", n)
+    if n.startswith("各") and not n.startswith(("各级", "各地", "各方")) and len(n) > 2:
+        n = n[1:]
     n = _EACH.sub(lambda mm: mm.group(1), n)
     if n in ctx.abbreviations:
         n = ctx.abbreviations[n]
@@ -613,17 +636,45 @@ def _recover(f: _Found, clause, idx, by_path, ctx: _Context) -> None:
         f.subject, f.source = ctx.clause_subjects[-1], "clause"
         f.rules.append("recover.clause")
         return
+    p = by_path.get(clause.parent) if clause is not None else None
+    while p is not None:  # an item under a lead-in: the lead-in's subject (应当遵守以下规定：（一）不得…)
+        if p.path in ctx.path_subjects:
+            f.subject, f.source = ctx.path_subjects[p.path], "clause"
+            f.rules.append("recover.clause")
+            return
+        p = by_path.get(p.parent)
     subj = _from_headings(clause, idx, by_path, ctx)
     if subj:
         f.subject, f.source = subj, "heading"
         f.rules.append("recover.heading")
         return
-    if ctx.notice.addressees:
-        f.subject, f.source = _notice_name(ctx.notice.addressees[0], ctx), "addressee"
-        f.rules.append("recover.addressee")
-        return
-    f.source = "none"
-    f.rules.append("recover.none")
+    f.source = "addressee?"  # settled by _addressee once the whole notice is read
+
+
+def _addressee(found: list[_Found], ctx: _Context) -> None:
+    """Rules ``recover.addressee`` and ``recover.none`` for the subjects still missing: the
+    addressee (主送) whose role fits: the one this notice most often names as the explicit
+    subject of a duty, else the first addressee; with no addressee the subject stays empty."""
+    names = [_notice_name(a, ctx) for a in ctx.notice.addressees]
+    explicit = Counter(f.subject for f in found if f.subject and f.source == "explicit")
+    regulators = [n for n, _ in explicit.most_common() if _REGULATOR.search(n)]
+    for f in found:
+        if f.source == "authority?":
+            if regulators:
+                f.subject, f.source = regulators[0], "authority"
+                f.rules.append("recover.authority")
+            else:
+                f.source = "addressee?"
+    fitting = max(names, key=lambda n: (explicit[n], -names.index(n))) if names else None
+    for f in found:
+        if f.source != "addressee?":
+            continue
+        if fitting:
+            f.subject, f.source = fitting, "addressee"
+            f.rules.append("recover.addressee")
+        else:
+            f.source = "none"
+            f.rules.append("recover.none")
 
 
 def _from_headings(clause, idx, by_path, ctx) -> str | None:
@@ -656,8 +707,8 @@ def _heading_actor(heading: str, notice_text: str) -> str | None:
     if m:
         name = m.group(1)
         canon = _ontology().resolve(name)
-        if canon and canon != name and canon in notice_text:
-            return canon
+        if canon and canon != name:
+            return canon  # GUIDELINES.md Actors: a clause under 1. 总局层面 binds 市场监管总局
         if g.has_actor_head(name) or canon:
             return name
     e = g.actor_phrase(h, 0, min(len(h), 30))
@@ -673,8 +724,8 @@ def _competent_authority(notice: Notice, ctx: _Context) -> str | None:
     statement (level prefixes dropped where the notice also writes the shorter name), else the
     regulator most often written as a subject before an ``应当``."""
     for m in _COMPETENT.finditer(notice.text):
-        s = m.group(1)
-        s = re.split(r"[，。；：\s]", s)[-1]
+        s = re.sub(r"^第[一二三四五六七八九十百零〇\d]+条", "", m.group(1).strip()).strip()
+        s = s[:g.strip_trailing_adverbs(s, 0, len(s))]
         e = g.actor_phrase(s)
         if e == len(s) and s:
             return _shorter_name(_notice_name(s, ctx), notice.text)
@@ -714,7 +765,7 @@ def _deadline(doc, f: _Found, ctx: _Context) -> Deadline | None:
     for s in doc.group("deadlines"):
         if any(a <= s.start_char and s.end_char <= b + 1 for a, b in ranges):
             cands.append(s)
-    if not cands and f.condition in _BACK_REFERENCE:
+    if not cands and (f.condition in _BACK_REFERENCE or f.back_reference):
         # 停业整顿期限为6个月，期间不得从事认证活动: 期间 is the period stated just before
         cands = [s for s in doc.group("deadlines")
                  if f.sentence[0] <= s.start_char and s.end_char <= f.ts and s.label_ == "relative"][-1:]

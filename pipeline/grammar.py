@@ -121,7 +121,9 @@ def _is_nominal(t: Tok) -> bool:
 
 def has_actor_head(phrase: str) -> bool:
     """Whether ``phrase`` ends in an organisation, role or person head morpheme (``等`` and a
-    closing bracket group allowed after it)."""
+    closing bracket group allowed after it). A one-character head (``行``, ``所``, ``人``) counts
+    only as a word of its own (``者/k``), a noun (``银行/n``) or the end of a 3+ character word
+    (``典当行``): ``进行/v``, ``场所`` of a verb, are no actors."""
     p = phrase
     if p.endswith("等"):
         p = p[:-1]
@@ -130,7 +132,16 @@ def has_actor_head(phrase: str) -> bool:
         if k <= 0:
             break
         p = p[:k]
-    return bool(p) and ends_with(p, "actor_head") is not None
+    h = ends_with(p, "actor_head") if p else None
+    if not h:
+        return False
+    if len(h) >= 2:
+        return True
+    toks = pos_tokens(p)
+    last = toks[-1] if toks else None
+    if last is None:
+        return False
+    return last.word == h or len(last.word) >= 3 or (_is_nominal(last) and not last.pos.startswith("v"))
 
 
 def nominal_run(text: str, start: int = 0, end: int | None = None) -> int:
@@ -165,7 +176,7 @@ def nominal_run(text: str, start: int = 0, end: int | None = None) -> int:
             last_good = t.end
         elif _is_nominal(t) and w != "的":
             last_good = t.end
-        elif w in det or (w in coord and last_good) or (w == "的" and last_good):
+        elif w in det or (w in coord and last_good) or (w == "的" and i > 0):
             pass
         elif t.pos.startswith("v") and w not in _wordset("inner_adverbial_opener"):
             pass  # a verb compounded into the noun (认证机构, 监督管理部门) or a relative clause
@@ -180,11 +191,16 @@ def relative_split(text: str, s: int, e: int) -> int:
     (``从事产品质量检验、认证的社会中介机构`` → start of ``社会中介机构``); ``s`` when the
     phrase has none. A ``的`` after a noun is genitive (``列入目录产品的生产者``) and stays."""
     toks = pos_tokens(text[s:e])
-    cut = s
+    cut, verb, depth = s, False, 0
     for k, t in enumerate(toks):
-        if t.word == "的" and 0 < k < len(toks) - 1 and toks[k - 1].pos.startswith(("v", "a", "d")) \
-                and not _is_nominal(toks[k - 1]):
-            cut = s + t.end
+        depth += t.word in _BRACKETS
+        depth -= t.word in "）)"
+        if depth > 0:
+            continue
+        if t.word == "的" and 0 < k < len(toks) - 1:
+            prev = toks[k - 1]
+            if prev.pos.startswith(("v", "a", "d")) and not _is_nominal(prev):
+                cut = s + t.end
     return cut
 
 
@@ -193,14 +209,20 @@ def subject_extent(text: str, s: int, e: int) -> int:
     the subject stops at the first preposition, adverb, conjunction other than a coordinator,
     time or number word, or locative (``个人信息处理者|在处理个人信息前``, ``物业服务人|根据需要``,
     ``承诺|一经作出``, ``年度报告|中``)."""
-    toks = pos_tokens(text[s:e])
+    seg = text[s:e]
+    toks = pos_tokens(seg)
     coord = _wordset("coordinator")
     opener = _wordset("inner_adverbial_opener")
+    skip_to = 0
     for k, t in enumerate(toks):
-        if k == 0:
+        if k == 0 or t.start < skip_to:
             continue
         w, p = t.word, t.pos
         if w in _BRACKETS:
+            close = seg.find(_BRACKETS[w], t.start)
+            skip_to = close + 1 if close > 0 else len(seg)
+            continue
+        if w in _wordset("level_prefix") or w in _wordset("determiner"):
             continue
         if w in opener or p in ("p", "d", "ad", "t", "m", "f", "r") and w not in _wordset("determiner") \
                 or p == "c" and w not in coord or p == "x" and w not in "（）()、":
@@ -225,8 +247,11 @@ def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head
     phrase = text[start:e]
     if has_actor_head(phrase):
         return e
-    # the longest prefix at a word boundary that ends in a head (认证机构审核 → 认证机构)
-    for t in reversed(pos_tokens(phrase)):
+    toks = pos_tokens(phrase)
+    if toks and toks[0].word in _wordset("object_taking_verb"):
+        return start  # a verb phrase (取得认证机构资质) names a qualification, not an actor
+    # the longest prefix at a word boundary that ends in a head (市场监督管理部门处理投诉 → …部门)
+    for t in reversed(toks):
         if t.end < len(phrase) and has_actor_head(phrase[:t.end]) and t.word not in _wordset("coordinator"):
             return start + t.end
     return start
@@ -467,6 +492,8 @@ def read_head(text: str, hs: int, he: int) -> Reading:
     if core_e <= hs:
         return Reading()
     seg = text[hs:core_e]
+    if seg in _wordset("condition_closer") or seg in ("其间", "此期间", "在此期间"):
+        return Reading(condition=(hs, core_e))  # 期间不得…: a back-reference to a stated period
     if is_case(seg) and not _opens_with_actor_then_adverbial(text, hs, core_e):
         # the head is itself a case (……的 / 在……时): no subject here
         return Reading(condition=(hs, core_e))
@@ -481,10 +508,23 @@ def read_head(text: str, hs: int, he: int) -> Reading:
     rest = text[sub_e:core_e]
     extra = (sub_e, he) if rest.strip() else None
     cond = (sub_e, core_e) if rest.strip() and is_case(rest) else None
+    a = actor_phrase(text, hs, sub_e)
+    if hs < a < sub_e:
+        nxt = pos_tokens(text[a:sub_e])
+        if nxt and nxt[0].pos.startswith("v") and nxt[0].word != "的":
+            # 认证机构从事认证活动应当…: the actor, then a topic predicate
+            return Reading(subject=(hs, a), condition=None, rule="subject.head", extra=(a, he))
     rel = relative_split(text, hs, sub_e)
-    if rel > hs and sub_e - rel >= 2:
+    if rel > hs and sub_e - rel >= 2 and not bare_head(text[rel:sub_e]):
         return Reading(subject=(rel, sub_e), condition=cond or (hs, rel), rule="subject.head_relative", extra=extra)
     return Reading(subject=(hs, sub_e), condition=cond, rule="subject.head", extra=extra)
+
+
+def bare_head(np: str) -> bool:
+    """A noun phrase of generic head words only (``组织``, ``机构及其人员``): no name on its own,
+    so a relative clause before it stays in the subject."""
+    toks = [t for t in pos_tokens(np) if t.word not in _wordset("coordinator") and t.word != "等"]
+    return bool(toks) and all(t.word in _wordset("actor_head") for t in toks)
 
 
 def _opens_with_actor_then_adverbial(text: str, s: int, e: int) -> bool:
@@ -516,25 +556,45 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
                     ce = segs[max(last_case, k0)][1]
                     return Reading(subject=(s, a), condition=_span(text, s, ce), rule="subject.fronted_case",
                                    fronted=True)
-                if k0 == len(segs) - 1:
-                    return Reading(subject=(s, a), rule="subject.fronted_topic")
-    # a noun-phrase segment right before the head; cases before it are the condition
-    s, e = _span(text, *segs[-1])
-    seg = text[s:e]
-    if seg and not is_basis(seg):
-        # MOD的NP where the whole segment is the phrase
+                cond = None
+                if starts_with(rest.lstrip(), "inner_adverbial_opener") or k0 < len(segs) - 1:
+                    cond = _span(text, a, segs[-1][1])  # 认证机构在……内，与……签订……合约，应当…
+                return Reading(subject=(s, a), condition=cond, rule="subject.fronted_topic")
+    # a noun-phrase segment (the last one that is no case); cases before it are the condition
+    for k in range(len(segs) - 1, -1, -1):
+        if kinds[k] != "other":
+            continue
+        s, e = _span(text, *segs[k])
+        seg = text[s:e]
+        if not seg or any(kinds[i] == "other" for i in range(k)):
+            break
         j = seg.rfind("的")
         np_s = s + j + 1 if j >= 0 else s
         np_e = nominal_run(text, np_s, e)
-        if np_e == e and np_e - np_s >= 2 and not starts_with(seg, "condition_opener"):
-            cond_s = segs[0][0] if len(segs) > 1 else s
+        if bare_head(text[np_s:np_e]):
+            np_s = s  # 从事认证认可活动的机构及其人员: generic heads keep their modifier
+        if np_e == e and np_e - np_s >= 2 and (np_s == s or not _names_actor(text, s, np_s)):
+            cond_s = segs[0][0] if k > 0 else s
             cond = _span(text, cond_s, np_s) if np_s > cond_s else None
-            if len(segs) == 1 or all(kinds[i] in ("case", "basis") for i in range(len(segs) - 1)):
-                return Reading(subject=(np_s, np_e), condition=cond, rule="subject.fronted_np")
+            return Reading(subject=(np_s, np_e), condition=cond, rule="subject.fronted_np")
+        break
+    s, e = _span(text, *segs[-1])
+    seg = text[s:e]
     if first_in_sentence and len(segs) == 1 and kinds[0] == "other" and len(seg) <= 20 and seg:
         ae = subject_extent(text, s, e)
         return Reading(subject=(s, ae), rule="subject.activity")
     return Reading()
+
+
+def _names_actor(text: str, s: int, e: int) -> bool:
+    """Whether an actor phrase occurs in ``text[s:e]`` (a modifier naming who acted on the noun
+    after it: ``……各方盖章或者签字的认证记录`` is a fronted object, not a subject)."""
+    for t in pos_tokens(text[s:e]):
+        if len(t.word) >= 2 and has_actor_head(t.word):
+            return True
+        if _is_nominal(t) and actor_phrase(text, s + t.start, e) > s + t.start:
+            return True
+    return False
 
 
 def case_condition(text: str, segs: list[tuple[int, int]]) -> tuple[int, int] | None:

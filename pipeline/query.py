@@ -55,6 +55,8 @@ class ObligationRow:
     deadline_date: str | None
     citations: tuple[str, ...] = ()
     clause_id: str | None = None
+    actor: str = ""
+    subject_source: str = "explicit"
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,8 @@ class ShowResult:
 
 # ------------------------------------------------------------------ helpers
 _COLUMNS = ("o.id, o.notice_id, o.path, o.subject, o.modality, o.trigger, o.action, o.condition, "
-            "o.deadline_text, o.deadline_kind, o.deadline_date, o.clause_id, o.ord, o.actors, o.citation_keys")
+            "o.deadline_text, o.deadline_kind, o.deadline_date, o.clause_id, o.ord, o.actors, o.citation_keys, "
+            "o.actor, o.subject_source")
 
 
 def _fetch(db: sqlite_utils.Database, where: list[str], params: list, limit: int | None = None) -> list[ObligationRow]:
@@ -164,7 +167,8 @@ def _fetch(db: sqlite_utils.Database, where: list[str], params: list, limit: int
         rows.sort(key=lambda r: rank[r[1]])
         return [ObligationRow(r[0], *notices[r[1]], r[2], r[3], tuple(r[13].split(LIST_SEP)) if r[13] else (),
                               r[4], r[5], r[6], r[7], r[8], r[9], r[10],
-                              tuple(r[14].split(LIST_SEP)) if r[14] else (), r[11])
+                              tuple(r[14].split(LIST_SEP)) if r[14] else (), r[11], r[15] or r[3],
+                              r[16] or "explicit")
                 for r in rows]
 
 

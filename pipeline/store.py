@@ -30,7 +30,7 @@ from .model import Clause, Notice, Obligation
 from .actors import load_ontology
 from .nlp import citation_key, find_citations
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """1: first release. 2 and 3 (same session): actor ontology (``actors.kind``/``in_lexicon``, ``actor_aliases``,
 ``actor_relations``, ``obligation_actors``, ``actor_counts``: obligations per actor, notice and
 modality, kept with the rows), ``citations.notice_id``, FTS on the texts only. 4: ``changes`` and
@@ -122,9 +122,12 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
             "id": str, "notice_id": str, "clause_id": str, "path": str, "actor_id": str, "subject": str,
             "subject_explicit": int, "modality": str, "trigger": str, "action": str, "condition": str,
             "deadline_text": str, "deadline_kind": str, "deadline_date": str, "sentence": str, "ord": int,
-            "actors": str, "citation_keys": str},
+            "actors": str, "citation_keys": str, "actor": str, "subject_source": str, "rules": str},
             pk="id", foreign_keys=[("notice_id", "notices", "id"), ("clause_id", "clauses", "id"),
                                    ("actor_id", "actors", "id")], if_not_exists=True)
+        for col in ("actor", "subject_source", "rules"):  # schema 8
+            if col not in db["obligations"].columns_dict:
+                db["obligations"].add_column(col, str)
         db["obligation_actors"].create({"obligation_id": str, "actor_id": str}, pk=("obligation_id", "actor_id"),
                                        foreign_keys=[("obligation_id", "obligations", "id"),
                                                      ("actor_id", "actors", "id")], if_not_exists=True)
@@ -353,7 +356,9 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
                 "deadline_kind": o.deadline.kind if o.deadline else None,
                 "deadline_date": o.deadline.date if o.deadline else None, "sentence": o.sentence, "ord": i,
                 "actors": LIST_SEP.join(bound[o.id]) or None,
-                "citation_keys": LIST_SEP.join(sorted({c.key for c in o.citations})) or None})
+                "citation_keys": LIST_SEP.join(sorted({c.key for c in o.citations})) or None,
+                "actor": o.actor or (bound[o.id][0] if bound[o.id] else None), "subject_source": o.subject_source,
+                "rules": LIST_SEP.join(o.rules) or None})
             for c in o.citations:
                 cid = citation_id(c)
                 cites[cid] = {"id": cid, "key": c.key, "kind": c.kind}
