@@ -42,7 +42,7 @@ _STMT_END = "。！？!?；;：:"
 _DUTY_PHRASE = re.compile(r"^负有.+义务$")
 """A trigger naming its own duty (``负有保密义务``, gap pattern of data/triggers.json)."""
 _CASE_TAIL = re.compile(r"(的|的(其他)?(情形|人员|单位|企业|机构|组织))$")
-_TARGET = re.compile(r"(?:力争)?(?:到|至|于)(\d{4})年(?:(\d{1,2})月)?(?:底|末)?(?:前)?(?=[,，])")
+_TARGET = re.compile(r"(?:力争)?(?:(?:到|至|于)(\d{4})年(?:(\d{1,2})月)?(?:底|末)?(?:前)?|\d{4}年\d{1,2}月(?:底|末)?前)(?=[,，])")
 _THING_PREDICATE = re.compile(
     r"(全面|显著|更加|进一步|基本|大幅|明显|得到|达到|实现|不少于|超过|稳步|持续|有效|逐步|初步|普遍|取得|形成|建成|提高|提升|增强|完善)(?!性)")
 _URGE_BEFORE = re.compile(r"^(大力|积极|进一步|继续|同时|并|还|也|更加|充分|着力|重点|要|应|切实|广泛)*$")
@@ -113,6 +113,11 @@ def subject_warnings(obligations) -> list[str]:
 
 def read_notice(notice: Notice, clauses: list[Clause], nlp=None) -> tuple[list[Obligation], list[str]]:
     """(obligations, warnings) of ``notice``: :func:`extract_obligations` plus the warnings."""
+    with g.document(notice.text):
+        return _read_notice(notice, clauses, nlp)
+
+
+def _read_notice(notice: Notice, clauses: list[Clause], nlp=None) -> tuple[list[Obligation], list[str]]:
     nlp = nlp or get_nlp()
     ctx = _Context(notice, find_abbreviations(notice.text), _notice_year(notice))
     units: list[tuple[Clause | None, int, str]] = []
@@ -145,7 +150,7 @@ def read_notice(notice: Notice, clauses: list[Clause], nlp=None) -> tuple[list[O
                         f.source = "authority?"  # settled by _addressee: the regulator the notice names
 
                 if f.subject is None and f.source != "authority?":
-                    _recover(f, clause, idx, by_path, ctx)
+                    _recover(f, clause, idx, by_path, ctx, line)
             elif f.source == "explicit" and f.is_actor:
                 ctx.clause_subjects.append(f.subject)
             pending.append((clause, line, f, doc))
@@ -326,7 +331,7 @@ def _segment_of(pos: int, seg_bounds: list[int], a: int, b: int) -> tuple[int, i
 
 def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
     text = doc.text
-    if not doc.group("triggers") and not _TARGET.search(text):
+    if not doc.group("triggers") and not _TARGET.search(text) and not _DATE_GOAL.search(text):
         return []  # nothing can direct anyone here
     prot = _protected(text)
     ends = _boundaries(text, prot, _SENT_END)
@@ -347,6 +352,9 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
             continue
         sent_triggers = [s for s in triggers if a <= s.start_char < b]
         got = _read_sentence(doc, text, prot, a, b, sent_triggers, seg_bounds, ctx)
+        goals = _dated_goals(text, prot, a, b, sent_triggers, ctx)
+        if goals:
+            got = sorted(got + goals, key=lambda f: f.ts)
         # a later sentence of the paragraph with its subject elided falls back on the actor
         # named last (rule recover.clause)
         ctx.clause_subjects.extend(f.subject for f in got if f.subject and f.source == "explicit" and f.is_actor)
@@ -588,9 +596,63 @@ def _target(text, a, b, ctx) -> _Found | None:
         return f
     first = text[fs:seg_end]
     p = _THING_PREDICATE.search(first, 2)
-    f.subject = first[:p.start()] if p else first
+    gs_e = fs + (p.start() if p else len(first))
+    # an actor inside the grammatical subject is the subject (认证机构质量负责人制度全面实施 → 认证机构)
+    rel = g.relative_split(text, fs, gs_e)
+    for t in g.pos_tokens(text[rel:gs_e]):
+        if g.has_actor_head(text[rel:rel + t.end]) and t.end < gs_e - rel:
+            f.subject = _notice_name(text[rel:rel + t.end], ctx)
+            return f
+    if rel > fs and g.has_actor_head(text[rel:gs_e]):
+        f.subject = _notice_name(text[rel:gs_e], ctx)
+        return f
+    f.subject = text[fs:gs_e]
     f.is_actor = False
     return f
+
+
+_DATE_GOAL = re.compile(r"(?:于|到|至)?\d{4}年(?:\d{1,2}月)?(?:底|末)?前|(?:到|至)\d{4}年(?:\d{1,2}月)?(?:底|末)?")
+
+
+def _dated_goals(text, prot, a, b, triggers, ctx) -> list[_Found]:
+    """Rule ``trigger.dated_goal``: in a statement (up to ；/。) with no modal, a date phrase
+    ``于2019年4月底前`` / ``2020年12月底前`` followed by what is to be done is a ``target``
+    (GUIDELINES.md: ``于YYYY年…前…`` stated as something to reach). Each action stops before the
+    next date phrase; the words before the first date are read as subject and condition."""
+    out: list[_Found] = []
+    st = a
+    for e in [i for i in range(a, b) if text[i] in "；;" and not prot[i]] + [b]:
+        if any(st <= t.start_char < e for t in triggers) or st == a and _TARGET.match(text, st, e):
+            st = e + 1
+            continue
+        dates = [m for m in _DATE_GOAL.finditer(text, st, e) if not prot[m.start()]]
+        for k, m in enumerate(dates):
+            act_s = m.end()
+            act_e = dates[k + 1].start() if k + 1 < len(dates) else e
+            if not g.pos_tokens(text[act_s:act_e].lstrip("，, ")[:8] or "的")[0].pos.startswith("v"):
+                continue  # 2019年4月底前的数据: a date modifying a noun, no goal
+            f = _Found("target", m.group(0), m.start(), m.end(), act_s, action_end=act_e, sentence=(a, b),
+                       rules=["trigger.dated_goal"])
+            if k == 0:
+                segs = _split_segments(text, prot, st, m.start())
+                r = g.read_head(text, *segs[-1])
+                if r.subject is None:
+                    r2 = g.read_fronted(text, segs[:-1], st == a)
+                    r = r2 if r2.subject is not None else g.Reading(condition=g.case_condition(text, segs))
+                if r.subject is not None:
+                    f.subject = _notice_name(text[r.subject[0]:r.subject[1]], ctx)
+                    f.is_actor = g.has_actor_head(f.subject)
+                    f.rules.append(r.rule)
+                if r.condition:
+                    f.condition, f.cond_span = text[r.condition[0]:r.condition[1]].strip("，, "), r.condition
+            else:
+                prev = out[-1] if out else None
+                if prev is not None:
+                    f.subject, f.source, f.is_actor = prev.subject, prev.source, prev.is_actor
+                    f.condition, f.cond_span = prev.condition, prev.cond_span
+            out.append(f)
+        st = e + 1
+    return out
 
 
 # ------------------------------------------------------------------ subjects
@@ -630,8 +692,9 @@ def _notice_name(name: str, ctx: _Context) -> str:
     return re.sub(r"(?<=.{2})等$", "", n) if n.endswith("等") and g.has_actor_head(n[:-1]) and "、" not in n else n
 
 
-def _recover(f: _Found, clause, idx, by_path, ctx: _Context) -> None:
-    """Rules ``recover.clause`` → ``recover.heading`` → ``recover.addressee`` → ``recover.none``."""
+def _recover(f: _Found, clause, idx, by_path, ctx: _Context, line: str = "") -> None:
+    """Rules ``recover.clause`` → ``recover.agent`` → ``recover.heading`` → ``recover.addressee``
+    → ``recover.none``."""
     if ctx.clause_subjects:
         f.subject, f.source = ctx.clause_subjects[-1], "clause"
         f.rules.append("recover.clause")
@@ -643,12 +706,40 @@ def _recover(f: _Found, clause, idx, by_path, ctx: _Context) -> None:
             f.rules.append("recover.clause")
             return
         p = by_path.get(p.parent)
+    agent = _named_agent(line[f.action_start:f.action_end], clause, ctx)
+    if agent:
+        f.subject, f.source = agent, "clause"
+        f.rules.append("recover.agent")
+        return
     subj = _from_headings(clause, idx, by_path, ctx)
     if subj:
         f.subject, f.source = subj, "heading"
         f.rules.append("recover.heading")
         return
     f.source = "addressee?"  # settled by _addressee once the whole notice is read
+
+
+def _named_agent(action: str, clause, ctx: _Context) -> str | None:
+    """Rule ``recover.agent``: the agent the clause itself names for the act: an action ``V O``
+    (``制定推荐性国家标准``) whose clause says ``O由Y V`` (``推荐性国家标准由国务院标准化行政主管部门
+    制定``) binds Y."""
+    action = action.strip()
+    toks = g.pos_tokens(action[:40])
+    if len(toks) < 2 or not toks[0].pos.startswith("v"):
+        return None
+    verb, obj = toks[0].word, action[toks[0].end:]
+    obj = re.split(r"[，。；、,]", obj)[0]
+    if len(obj) < 2 or clause is None:
+        return None
+    text = "".join(clause.lines) + "".join(clause.trailing)
+    k = text.find(obj + "由")
+    while k >= 0:
+        s = k + len(obj) + 1
+        e = g.actor_phrase(text, s, min(len(text), s + 40))
+        if e > s and text.startswith(verb, e):
+            return _notice_name(text[s:e], ctx)
+        k = text.find(obj + "由", k + 1)
+    return None
 
 
 def _addressee(found: list[_Found], ctx: _Context) -> None:

@@ -21,6 +21,8 @@ Word classes come from ``pipeline/data/grammar.json``; each entry names its sour
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -224,7 +226,7 @@ def subject_extent(text: str, s: int, e: int) -> int:
             continue
         if w in _wordset("level_prefix") or w in _wordset("determiner"):
             continue
-        if w in opener or p in ("p", "d", "ad", "t", "m", "f", "r") and w not in _wordset("determiner") \
+        if w in opener or p in ("p", "d", "ad", "m", "f", "r") and w not in _wordset("determiner") \
                 or p == "c" and w not in coord or p == "x" and w not in "（）()、":
             if w in ("以上", "以下"):
                 continue
@@ -232,12 +234,36 @@ def subject_extent(text: str, s: int, e: int) -> int:
     return e
 
 
+_DOCUMENT: ContextVar[str] = ContextVar("regpipe_document", default="")
+
+
+@contextmanager
+def document(text: str):
+    """Read statements of the notice ``text``: an actor phrase that could end at several heads
+    (``国务院|认证认可监督管理部门``) is read as the longest one the notice writes more than once.
+    """
+    token = _DOCUMENT.set(text)
+    try:
+        yield
+    finally:
+        _DOCUMENT.reset(token)
+
+
+@lru_cache(maxsize=65536)
+def _recurs(doc_id: int, phrase: str) -> bool:
+    return _DOCUMENT.get().count(phrase) >= 2
+
+
 def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head: bool = True) -> int:
     """End offset of the actor phrase opening ``text[start:end]``, or ``start`` when none.
 
-    With ``need_head`` the phrase must end in an actor head morpheme (:func:`has_actor_head`);
-    the run is shortened to its longest prefix that does. A preposition, conjunction, time or
-    case phrase is never an actor: such words are not nominal.
+    With ``need_head`` the phrase must end in an actor head morpheme (:func:`has_actor_head`).
+    Its end is a word boundary inside the nominal run where such a head ends and the next word
+    does not continue the noun (a verb, preposition, adverb or the run's end: ``认证机构|承担…``,
+    not ``…的主体|责任``). Of several such ends, the first before a verb that takes an actor
+    as object (``销售者、进口商|作为认证委托人``), else the longest that the notice writes more
+    than once (``国务院认证认可监督管理部门``), else the first. A phrase opening with such a
+    verb (``取得认证机构资质``) is no actor; nor is a preposition, conjunction, time or case phrase.
     """
     e = nominal_run(text, start, end)
     if e <= start:
@@ -245,16 +271,31 @@ def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head
     if not need_head:
         return e
     phrase = text[start:e]
-    if has_actor_head(phrase):
-        return e
     toks = pos_tokens(phrase)
     if toks and toks[0].word in _wordset("object_taking_verb"):
         return start  # a verb phrase (取得认证机构资质) names a qualification, not an actor
-    # the longest prefix at a word boundary that ends in a head (市场监督管理部门处理投诉 → …部门)
-    for t in reversed(toks):
-        if t.end < len(phrase) and has_actor_head(phrase[:t.end]) and t.word not in _wordset("coordinator"):
+    coord = _wordset("coordinator")
+    ends = []
+    for k, t in enumerate(toks):
+        if t.word in coord or t.word == "的":
+            continue
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        if nxt is not None and (_is_nominal(nxt) and nxt.pos != "vn" or nxt.word in coord or nxt.word == "的" or nxt.word in _BRACKETS
+                                or nxt.word in ("以上", "以下", "等")):
+            continue
+        if not has_actor_head(phrase[:t.end]):
+            continue
+        if nxt is not None and nxt.word in _wordset("object_taking_verb"):
             return start + t.end
-    return start
+        ends.append(t.end)
+    if not ends:
+        return start
+    doc = _DOCUMENT.get()
+    if doc and len(ends) > 1:
+        for x in reversed(ends):
+            if _recurs(hash(doc), phrase[:x]):
+                return start + x
+    return start + ends[0]
 
 
 def strip_lead(text: str, s: int, e: int) -> int:
@@ -508,7 +549,13 @@ def read_head(text: str, hs: int, he: int) -> Reading:
     rest = text[sub_e:core_e]
     extra = (sub_e, he) if rest.strip() else None
     cond = (sub_e, core_e) if rest.strip() and is_case(rest) else None
-    a = actor_phrase(text, hs, sub_e)
+    toks = pos_tokens(text[hs:sub_e])
+    for t in toks[:-1]:
+        if t.pos == "t":  # 法定节假日|用人单位: a time noun before the actor is an adverbial
+            a = actor_phrase(text, hs + t.end, sub_e)
+            if a == sub_e:
+                return Reading(subject=(hs + t.end, sub_e), condition=cond, rule="subject.head", extra=extra)
+    a = actor_phrase(text, hs, sub_e) if not has_actor_head(text[hs:sub_e]) else sub_e
     if hs < a < sub_e:
         nxt = pos_tokens(text[a:sub_e])
         if nxt and nxt[0].pos.startswith("v") and nxt[0].word != "的":
@@ -547,6 +594,13 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
     if k0 is not None:
         s, e = segs[k0]
         s = strip_lead(text, *_span(text, s, e))
+        s = _skip_quantifier(text, s, e)
+        by = text.find("由", s, e)
+        if by > s and kinds[k0] == "other" and not starts_with(text[s:e], "condition_opener"):
+            # 调解由市场监督管理部门……主持，并可以…: the agent after 由 is bound
+            b_e = actor_phrase(text, by + 1, e)
+            if b_e > by + 1:
+                return Reading(subject=(by + 1, b_e), rule="subject.by")
         a = actor_phrase(text, s, e)
         if s < a < e:
             rest = text[a:e]
@@ -584,6 +638,17 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
         ae = subject_extent(text, s, e)
         return Reading(subject=(s, ae), rule="subject.activity")
     return Reading()
+
+
+def _skip_quantifier(text: str, s: int, e: int) -> int:
+    """``s`` moved past a leading quantity (``两个以上``, ``三名``) before an actor phrase."""
+    toks = pos_tokens(text[s:e])
+    k = 0
+    while k < len(toks) and (toks[k].pos in ("m", "q", "mq") or toks[k].word in ("以上", "以下", "个", "名")):
+        k += 1
+    if 0 < k < len(toks):
+        return s + toks[k].start
+    return s
 
 
 def _names_actor(text: str, s: int, e: int) -> bool:
