@@ -192,6 +192,12 @@ def read_statement(text: str, nlp=None) -> list[Obligation]:
     return extract_obligations(notice, [], nlp)
 
 
+def read_doc(doc) -> list[Obligation]:
+    """The obligations of a spaCy ``Doc``'s text, each line a paragraph (the
+    ``regpipe_obligations`` component: ``nlp(text)._.obligations``)."""
+    return read_statement(doc_text(doc))
+
+
 @lru_cache(maxsize=1)
 def _ontology():
     from .actors import load_ontology
@@ -218,7 +224,9 @@ def _views(nlp, paragraphs: list[str]):
             size = 0
         chunks[-1].append(p)
         size += len(p) + 1
-    for chunk, doc in zip(chunks, nlp.pipe("\n".join(c) for c in chunks)):
+    texts = ("\n".join(c) for c in chunks)
+    docs = nlp.pipe(texts, disable=["regpipe_obligations"]) if "regpipe_obligations" in nlp.pipe_names else nlp.pipe(texts)
+    for chunk, doc in zip(chunks, docs):
         whole = _View.of_doc(doc)
         offset = 0
         for p in chunk:
@@ -471,6 +479,18 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
                 reading.condition = None  # the fronted object is part of the action
         if reading.rule:
             f.rules.append(reading.rule)
+        if reading.subject is not None and out and reading.rule in ("subject.head", "subject.activity"):
+            subj_toks = g.pos_tokens(text[reading.subject[0]:reading.subject[1]])
+            lead = "".join(t.word for t in subj_toks[:2])
+            if (subj_toks[0].pos.startswith("v") and not g.has_actor_head(text[reading.subject[0]:reading.subject[1]])
+                    and not g.recurs(lead)):
+                # 应当A，保证B获取…: after a duty, a verb-initial head continues its action list
+                # (unless the notice uses its opening words as a term: 认证规则的框架, 互认活动)
+                reading.subject, reading.rule = None, ""
+                f.rules = []
+        if reading.subject is not None:
+            s0, s1 = g.trim_function_words(text, *reading.subject)
+            reading.subject = (s0, s1) if s1 > s0 else None
         if reading.subject is not None:
             name = _notice_name(text[reading.subject[0]:reading.subject[1]], ctx)
             if name and not (f.outcome and not g.has_actor_head(name)):

@@ -226,6 +226,8 @@ def subject_extent(text: str, s: int, e: int) -> int:
             continue
         if w in _wordset("level_prefix") or w in _wordset("determiner"):
             continue
+        if p == "p" and toks[k - 1].word in coord:
+            continue  # 委托企业或者被委托企业
         if w in opener or p in ("p", "d", "ad", "m", "f", "r") and w not in _wordset("determiner") \
                 or p == "c" and w not in coord or p == "x" and w not in "（）()、":
             if w in ("以上", "以下"):
@@ -254,6 +256,12 @@ def _recurs(doc_id: int, phrase: str) -> bool:
     return _DOCUMENT.get().count(phrase) >= 2
 
 
+def recurs(phrase: str) -> bool:
+    """Whether the notice being read (:func:`document`) writes ``phrase`` more than once."""
+    doc = _DOCUMENT.get()
+    return bool(doc) and _recurs(hash(doc), phrase)
+
+
 def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head: bool = True) -> int:
     """End offset of the actor phrase opening ``text[start:end]``, or ``start`` when none.
 
@@ -276,7 +284,15 @@ def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head
         return start  # a verb phrase (取得认证机构资质) names a qualification, not an actor
     coord = _wordset("coordinator")
     ends = []
+    verb_initial = (bool(toks) and toks[0].pos.startswith("v") and not _is_nominal(toks[0])
+                    and toks[0].word not in _wordset("determiner"))
+    if verb_initial and (len(toks) < 2 or toks[1].pos in ("nt", "nr", "ns")):
+        return start  # 涉及国务院: a verb and its object
     for k, t in enumerate(toks):
+        if verb_initial and t.word == "的":
+            break  # a relative clause (收到举报的…) is read by the rules, not as a name
+        if verb_initial and k > 1 and not ends:
+            break  # a verb compounds only with the head right after it (认证/机构, 认证/委托人)
         if t.word in coord or t.word == "的":
             continue
         nxt = toks[k + 1] if k + 1 < len(toks) else None
@@ -296,6 +312,21 @@ def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head
             if _recurs(hash(doc), phrase[:x]):
                 return start + x
     return start + ends[0]
+
+
+def trim_function_words(text: str, s: int, e: int) -> tuple[int, int]:
+    """``(s, e)`` without trailing prepositions, conjunctions, particles and adverbs
+    (``认证机构以`` → ``认证机构``, ``委托企业或者`` → ``委托企业``): a subject never ends in one."""
+    while e > s:
+        toks = pos_tokens(text[s:e])
+        last = toks[-1]
+        if len(toks) > 1 and last.word != "等" and (
+                last.pos in ("p", "c", "u", "uj", "ul", "d", "ad", "x") and last.word not in "）)"
+                or last.word in _wordset("coordinator")):
+            e = s + last.start
+            continue
+        break
+    return s, e
 
 
 def strip_lead(text: str, s: int, e: int) -> int:
@@ -602,6 +633,14 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
             if b_e > by + 1:
                 return Reading(subject=(by + 1, b_e), rule="subject.by")
         a = actor_phrase(text, s, e)
+        if a <= s:
+            # 收到举报的市场监督管理部门认为……的: a relative clause before the actor
+            for t in pos_tokens(text[s:e]):
+                if t.word == "的":
+                    a2 = actor_phrase(text, s + t.end, e)
+                    if s + t.end < a2 < e and not text.startswith(("的", "等"), a2):
+                        s, a = s + t.end, a2
+                    break
         if s < a < e:
             rest = text[a:e]
             if not rest.startswith(("的", "等")) and not rest.startswith(words("coordinator")):

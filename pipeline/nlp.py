@@ -27,6 +27,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.util import registry
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
 
@@ -36,6 +37,8 @@ if not Span.has_extension("key"):
     Span.set_extension("key", default=None)
 if not Span.has_extension("chars"):
     Span.set_extension("chars", default=None)
+if not Doc.has_extension("obligations"):
+    Doc.set_extension("obligations", default=None)
 
 
 def load_lexicon(name: str) -> dict:
@@ -261,25 +264,100 @@ class TriggerMatcher:
 
 
 # ------------------------------------------------------------------ pipeline
+_MODALS = ("不应当", "应当", "不得", "必须", "可以", "禁止", "严禁", "不应", "应", "须", "需", "要", "可")
+"""Modal words that jieba sometimes glues to the next word (``不得公开``, ``要从严``)."""
+
+
+def split_fused_modals(words: list[str], freq: dict) -> list[str]:
+    """Words with a modal glued into them split again, so the trigger matcher sees the modal:
+    a rare dictionary phrase (frequency under 10: ``要从严``, ``不得公开``) that starts with a
+    modal followed by a word, or a word jieba's HMM made up (not in the dictionary: ``库应``)
+    that ends in ``应``/``须``/``需``. Lexicalised words (``需要``, ``应用``, ``不得不``) are frequent
+    dictionary entries and stay whole.
+
+    Args:
+        words: jieba words in order; freq: the segmenter's word → frequency dictionary.
+    Returns:
+        the words, with fused modals split off (same characters, same order).
+    """
+    out = []
+    for w in words:
+        f = freq.get(w)
+        if len(w) >= 3 and f is not None and f < 10:
+            m = next((m for m in _MODALS if w.startswith(m) and freq.get(w[len(m):], 0) >= 10), None)
+            if m:
+                out += [m, w[len(m):]]
+                continue
+        if len(w) == 2 and f is None and w[1] in "应须需" and freq.get(w[0], 0) >= 10:
+            out += [w[0], w[1]]
+            continue
+        out.append(w)
+    return out
+
+
+@lru_cache(maxsize=1)
+def segmenter():
+    """regpipe's own jieba tokenizer (a ``jieba.Tokenizer`` instance: jieba's global dictionary
+    is never changed), with the actor lexicon's names added so that the entity ruler's phrase
+    patterns line up with the words, and modal + verb pairs jieba's dictionary glues split."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    actors = load_lexicon("actors.json")["actors"]
+    for n in sorted({a["name"] for a in actors} | {al for a in actors for al in a["aliases"]}, key=len):
+        tk.add_word(n, freq=2_000_000)
+    for w in ("有义务", "不予", "不应当"):
+        tk.add_word(w, freq=2_000_000)
+    for pair in (("应", "为"), ("除", "应"), ("还", "应"), ("也", "应"), ("均", "应"), ("并", "应"), ("亦", "应"),
+                 ("应", "由"), ("应", "予"), ("应", "将"), ("应", "按"), ("应", "于"), ("须", "经"), ("需", "经")):
+        tk.suggest_freq(pair, tune=True)
+    return tk
+
+
 class JiebaTokenizer:
-    """spaCy's jieba ``ChineseTokenizer`` with two changes: each Doc keeps its input text in
-    ``doc.user_data`` for :func:`doc_text` (rebuilding ``Doc.text`` walks every token), and
-    words are aligned to the text in linear time (``spacy.util.get_words_and_spaces`` slices
-    the remaining text for every word, quadratic on a whole law). Same tokens, same spaces.
+    """The spaCy tokenizer of the ``regpipe`` pipeline (registered as
+    ``regpipe.JiebaTokenizer.v1``): words from :func:`segmenter` with fused modals split
+    (:func:`split_fused_modals`), aligned to the text in linear time (``spacy.util.
+    get_words_and_spaces`` slices the remaining text for every word, quadratic on a whole law).
+    Each Doc keeps its input text in ``doc.user_data`` for :func:`doc_text`.
     """
 
-    def __init__(self, inner):
-        self.inner = inner
+    def __init__(self, vocab):
+        self.vocab = vocab
+        self.seg = segmenter()
 
     def __call__(self, text: str) -> Doc:
-        words = [w for w in self.inner.jieba_seg.cut(text, cut_all=False) if w]
+        words = split_fused_modals([w for w in self.seg.cut(text, cut_all=False) if w], self.seg.FREQ)
         words, spaces = words_and_spaces(words, text)
-        doc = Doc(self.inner.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data["regpipe_text"] = text
         return doc
 
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
+    def pipe(self, texts, batch_size: int = 1000):
+        for t in texts:
+            yield self(t)
+
+    def to_bytes(self, **kwargs):
+        return b""
+
+    def from_bytes(self, data, **kwargs):
+        return self
+
+    def to_disk(self, path, **kwargs):
+        return None
+
+    def from_disk(self, path, **kwargs):
+        return self
+
+
+@registry.tokenizers("regpipe.JiebaTokenizer.v1")
+def create_tokenizer():
+    """spaCy registry entry: ``[nlp.tokenizer] @tokenizers = "regpipe.JiebaTokenizer.v1"``."""
+    def make(nlp: Language) -> JiebaTokenizer:
+        return JiebaTokenizer(nlp.vocab)
+    return make
 
 
 def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
@@ -317,24 +395,15 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
 
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
-    """The regpipe pipeline, built once per process (about 1 s: jieba's dictionary)."""
-    import jieba
+    """The regpipe pipeline, built once per process (about 1 s: jieba's dictionary): a blank
+    ``zh`` language with the registered tokenizer ``regpipe.JiebaTokenizer.v1`` and the
+    components ``regpipe_triggers``, ``entity_ruler`` (lexicon actors, for ``doc.ents``),
+    ``regpipe_citations``, ``regpipe_deadlines`` and ``regpipe_obligations``
+    (``doc._.obligations``). Nothing is downloaded."""
     import spacy
 
-    jieba.setLogLevel(logging.WARNING)
-
     actors = load_lexicon("actors.json")["actors"]
-    names = sorted({a["name"] for a in actors} | {al for a in actors for al in a["aliases"]}, key=len)
-    for n in names:
-        jieba.add_word(n, freq=2_000_000)
-    for w in ("有义务", "不予", "不应当"):
-        jieba.add_word(w, freq=2_000_000)
-    # modal + verb/adverb that jieba's dictionary glues into one word: split them again
-    for pair in (("应", "为"), ("除", "应"), ("还", "应"), ("也", "应"), ("均", "应"), ("并", "应"), ("亦", "应"),
-                 ("应", "由"), ("应", "予"), ("应", "将"), ("应", "按"), ("应", "于"), ("须", "经"), ("需", "经")):
-        jieba.suggest_freq(pair, tune=True)
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    nlp.tokenizer = JiebaTokenizer(nlp.tokenizer)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "regpipe.JiebaTokenizer.v1"}}})
     nlp.add_pipe("regpipe_triggers")
     ruler = nlp.add_pipe("entity_ruler")
     patterns = []
@@ -345,4 +414,16 @@ def get_nlp() -> Language:
     ruler.add_patterns(patterns)
     nlp.add_pipe("regpipe_citations")
     nlp.add_pipe("regpipe_deadlines")
+    nlp.add_pipe("regpipe_obligations")
     return nlp
+
+
+@Language.component("regpipe_obligations", assigns=["doc._.obligations"])
+def obligations_component(doc: Doc) -> Doc:
+    """Read the Doc's text as one paragraph of a notice and set ``doc._.obligations`` to its
+    :class:`~pipeline.model.Obligation` records (``nlp(text)._.obligations`` in a notebook).
+    :func:`pipeline.extract.extract_obligations` reads whole notices (clauses, addressees) and
+    does not run this component."""
+    from .extract import read_doc
+    doc._.obligations = read_doc(doc)
+    return doc
