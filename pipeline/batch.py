@@ -14,7 +14,7 @@ from typing import Callable
 
 from .errors import InputError
 from .export import write_jsonl
-from .extract import extract_obligations
+from .extract import read_notice
 from .graph import export_graph
 from .ingest import ingest, iter_notice_files
 from .model import ExtractionResult
@@ -39,15 +39,17 @@ def extract_file(path: str | Path, nlp=None) -> ExtractionResult:
     try:
         clauses = segment(notice)
         t2 = time.perf_counter()
-        obligations = extract_obligations(notice, clauses, nlp)
+        obligations, subject_warnings = read_notice(notice, clauses, nlp)
     except Exception as e:  # a defect of ours must not lose the other notices' results
         return ExtractionResult(source=str(path), status="error",
                                 error=f"{path}: internal error while extracting ({type(e).__name__}: {e}); please report it")
     t3 = time.perf_counter()
     timings.update(ingest=t1 - t0, segment=t2 - t1, extract=t3 - t2)
-    status = "warning" if notice.warnings or not clauses else "ok"
     if not clauses:
         notice = _with_warning(notice, "no numbered clauses found")
+    for w in subject_warnings:
+        notice = _with_warning(notice, w)
+    status = "warning" if notice.warnings else "ok"
     return ExtractionResult(source=str(path), status=status, notice=notice, clauses=tuple(clauses),
                             obligations=tuple(obligations), timings=timings)
 

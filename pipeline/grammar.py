@@ -111,6 +111,7 @@ def pos_tokens(text: str) -> tuple[Tok, ...]:
 
 
 _BRACKETS = {"（": "）", "(": ")"}
+_NUMERALS = set("0123456789０１２３４５６７８９一二三四五六七八九十百千万两半几")
 
 
 def _is_nominal(t: Tok) -> bool:
@@ -143,7 +144,12 @@ def has_actor_head(phrase: str) -> bool:
     last = toks[-1] if toks else None
     if last is None:
         return False
-    return last.word == h or len(last.word) >= 3 or (_is_nominal(last) and not last.pos.startswith("v"))
+    if last.word == h or len(last.word) >= 3:
+        return True
+    # a two-character word (银行, 专家, 外商) is a head unless the phrase already named an actor
+    # before it (认证机构国际化布局: 布局 is no 局)
+    return (_is_nominal(last) and not last.pos.startswith("v")
+            and not any(has_actor_head(t.word) for t in toks[:-1] if len(t.word) >= 2))
 
 
 def nominal_run(text: str, start: int = 0, end: int | None = None) -> int:
@@ -182,6 +188,10 @@ def nominal_run(text: str, start: int = 0, end: int | None = None) -> int:
             pass
         elif t.pos.startswith("v") and w not in _wordset("inner_adverbial_opener"):
             pass  # a verb compounded into the noun (认证机构, 监督管理部门) or a relative clause
+        elif t.pos == "f" and last_good and i + 1 < len(toks) and _is_nominal(toks[i + 1]):
+            pass  # a locative inside a name (长江中游三省)
+        elif t.pos == "p" and i > 0 and toks[i - 1].word in coord and "的" in seg[t.start:t.start + 20]:
+            pass  # a conjunct with its own relative clause (认证机构以及与认证有关的检查机构)
         else:
             break
         i += 1
@@ -228,6 +238,10 @@ def subject_extent(text: str, s: int, e: int) -> int:
             continue
         if p == "p" and toks[k - 1].word in coord:
             continue  # 委托企业或者被委托企业
+        if p == "p" and not any(_is_nominal(x) for x in toks[:k]):
+            continue  # 认证依据用标准: no noun yet, so the "preposition" is part of a noun (依据)
+        if p == "m" and not any(ch in _NUMERALS for ch in w):
+            continue  # a mis-tagged word (整顿/m), not a number
         if w in opener or p in ("p", "d", "ad", "m", "f", "r") and w not in _wordset("determiner") \
                 or p == "c" and w not in coord or p == "x" and w not in "（）()、":
             if w in ("以上", "以下"):
@@ -286,9 +300,16 @@ def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head
     ends = []
     verb_initial = (bool(toks) and toks[0].pos.startswith("v") and not _is_nominal(toks[0])
                     and toks[0].word not in _wordset("determiner"))
+    if verb_initial and len(toks) > 1 and _is_nominal(toks[1]) and toks[1].pos not in ("nt", "nr", "ns") \
+            and has_actor_head(toks[1].word) and (toks[1].word in _wordset("actor_head") or not _DOCUMENT.get()
+                                                  or recurs(toks[0].word + toks[1].word)):
+        verb_initial = False  # a verb compounded with the head noun after it: 认证/机构, 认证/委托人
     if verb_initial and (len(toks) < 2 or toks[1].pos in ("nt", "nr", "ns")):
         return start  # 涉及国务院: a verb and its object
     for k, t in enumerate(toks):
+        if k > 0 and t.pos.startswith("v") and (t.word in _wordset("object_taking_verb")
+                                                or t.word in _wordset("authority_act")):
+            break  # 大力推动认证机构: a verb taking the actor as its object ends the phrase
         if verb_initial and t.word == "的":
             break  # a relative clause (收到举报的…) is read by the rules, not as a name
         if verb_initial and k > 1 and not ends:
@@ -296,7 +317,8 @@ def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head
         if t.word in coord or t.word == "的":
             continue
         nxt = toks[k + 1] if k + 1 < len(toks) else None
-        if nxt is not None and (_is_nominal(nxt) and nxt.pos != "vn" or nxt.word in coord or nxt.word == "的" or nxt.word in _BRACKETS
+        if nxt is not None and nxt.word not in _wordset("trailing_adverb") and (
+                _is_nominal(nxt) and nxt.pos != "vn" or nxt.word in coord or nxt.word == "的" or nxt.word in _BRACKETS
                                 or nxt.word in ("以上", "以下", "等")):
             continue
         if not has_actor_head(phrase[:t.end]):
@@ -322,7 +344,7 @@ def trim_function_words(text: str, s: int, e: int) -> tuple[int, int]:
         last = toks[-1]
         if len(toks) > 1 and last.word != "等" and (
                 last.pos in ("p", "c", "u", "uj", "ul", "d", "ad", "x") and last.word not in "）)"
-                or last.word in _wordset("coordinator")):
+                or last.word in _wordset("coordinator") or last.word in _wordset("trailing_adverb")):
             e = s + last.start
             continue
         break
@@ -570,8 +592,9 @@ def read_head(text: str, hs: int, he: int) -> Reading:
         # the head is itself a case (……的 / 在……时): no subject here
         return Reading(condition=(hs, core_e))
     first = pos_tokens(seg)[0]
-    if first.pos == "p" or first.word in _wordset("inner_adverbial_opener") or first.pos in ("d", "c", "m", "t"):
-        return Reading()
+    if first.pos == "p" or first.word in _wordset("inner_adverbial_opener") or first.pos in ("d", "c", "m", "t") \
+            or first.word in _wordset("authority_act") and not has_actor_head(seg):
+        return Reading()  # 责令其停止销售，…: a verb phrase, no subject
     sub_e = subject_extent(text, hs, core_e)
     while sub_e > hs and text[sub_e - 1] in "的、和及与":
         sub_e -= 1
@@ -633,12 +656,13 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
             if b_e > by + 1:
                 return Reading(subject=(by + 1, b_e), rule="subject.by")
         a = actor_phrase(text, s, e)
-        if a <= s:
+        if a <= s and not starts_with(text[s:e], "condition_opener"):
             # 收到举报的市场监督管理部门认为……的: a relative clause before the actor
             for t in pos_tokens(text[s:e]):
                 if t.word == "的":
                     a2 = actor_phrase(text, s + t.end, e)
-                    if s + t.end < a2 < e and not text.startswith(("的", "等"), a2):
+                    if (s + t.end < a2 < e and not text.startswith(("的", "等"), a2)
+                            and not bare_head(text[s + t.end:a2])):
                         s, a = s + t.end, a2
                     break
         if s < a < e:
