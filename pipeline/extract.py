@@ -225,7 +225,9 @@ def _views(nlp, paragraphs: list[str]):
         chunks[-1].append(p)
         size += len(p) + 1
     texts = ("\n".join(c) for c in chunks)
-    docs = nlp.pipe(texts, disable=["regpipe_obligations"]) if "regpipe_obligations" in nlp.pipe_names else nlp.pipe(texts)
+    # the obligations component reads single paragraphs, and no rule reads the lexicon's entities
+    skip = [p for p in ("regpipe_obligations", "entity_ruler") if p in nlp.pipe_names]
+    docs = nlp.pipe(texts, disable=skip)
     for chunk, doc in zip(chunks, docs):
         whole = _View.of_doc(doc)
         offset = 0
@@ -359,6 +361,8 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
             found.append(t)
             continue
         sent_triggers = [s for s in triggers if a <= s.start_char < b]
+        if not sent_triggers and not _DATE_GOAL.search(text, a, b):
+            continue
         got = _read_sentence(doc, text, prot, a, b, sent_triggers, seg_bounds, ctx)
         goals = _dated_goals(text, prot, a, b, sent_triggers, ctx)
         if goals:
@@ -529,7 +533,7 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
             # acts; the party of a fronted case is their object, not their subject
             if f.subject is None or reading.fronted or f.source == "sentence" and reading.subject is None:
                 f.subject, f.authority, f.source = None, True, "explicit"
-                f.rules = [r for r in f.rules if r != "subject.sentence"]
+                f.rules = [r for r in f.rules if not r.startswith("subject.")]
         boundary = stop
         while boundary < b and (text[boundary] in _SEG_END + _STMT_END or text[boundary].isspace()):
             boundary += 1

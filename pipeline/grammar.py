@@ -53,18 +53,30 @@ def _wordset(cls: str) -> frozenset[str]:
 
 
 def starts_with(text: str, cls: str) -> str | None:
-    """The longest word of ``cls`` that ``text`` starts with, or ``None``."""
-    for w in words(cls):
-        if text.startswith(w):
+    """The longest word of ``cls`` that ``text`` starts with as whole words (``经营者`` does not
+    start with the condition opener ``经``, ``从事`` not with ``从``), or ``None``."""
+    ws = _wordset(cls)
+    cands = [text[:n] for n in _lengths(cls) if n <= len(text) and text[:n] in ws]
+    if not cands:
+        return None
+    bounds = {t.end for t in pos_tokens(text if len(text) <= 80 else text[:40])}
+    for w in cands:
+        if len(w) in bounds or len(w) == len(text):
             return w
     return None
 
 
+@lru_cache(maxsize=None)
+def _lengths(cls: str) -> tuple[int, ...]:
+    return tuple(sorted({len(w) for w in words(cls)}, reverse=True))
+
+
 def ends_with(text: str, cls: str) -> str | None:
     """The longest word of ``cls`` that ``text`` ends with, or ``None``."""
-    for w in words(cls):
-        if text.endswith(w):
-            return w
+    ws = _wordset(cls)
+    for n in _lengths(cls):
+        if n <= len(text) and text[-n:] in ws:
+            return text[-n:]
     return None
 
 
@@ -94,6 +106,15 @@ def _pos_tokenizer():
     return jieba.posseg.POSTokenizer(tk)
 
 
+_FUNCTION_CHARS = frozenset("的对其由在和与及或并等应可须需要不为以于将把被从向按经凡该各之所且也还均都即就才又再已未非无有是中内上下前后得")
+
+
+def _unjoined(ch: str) -> bool:
+    """A Chinese character standing alone that is no function word: a piece of a word jieba's
+    dictionary lacks (互认 → 互 / 认)."""
+    return "\u4e00" <= ch <= "\u9fff" and ch not in _FUNCTION_CHARS
+
+
 @lru_cache(maxsize=65536)
 def pos_tokens(text: str) -> tuple[Tok, ...]:
     """``text`` as jieba words with part-of-speech tags (cached per text).
@@ -102,7 +123,12 @@ def pos_tokens(text: str) -> tuple[Tok, ...]:
         tokens covering ``text`` in order; offsets are characters into ``text``.
     """
     out, pos = [], 0
-    for w, flag in _pos_tokenizer().cut(text, HMM=True):
+    pairs = list(_pos_tokenizer().cut(text, HMM=False))
+    if any(len(a.word) == 1 and len(b.word) == 1 and _unjoined(a.word) and _unjoined(b.word)
+           for a, b in zip(pairs, pairs[1:])):
+        # characters jieba's dictionary does not join (典当行, 互认): its HMM reads unknown words
+        pairs = list(_pos_tokenizer().cut(text, HMM=True))
+    for w, flag in pairs:
         if not w:
             continue
         out.append(Tok(pos, pos + len(w), w, flag))
@@ -284,7 +310,7 @@ def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head
     does not continue the noun (a verb, preposition, adverb or the run's end: ``认证机构|承担…``,
     not ``…的主体|责任``). Of several such ends, the first before a verb that takes an actor
     as object (``销售者、进口商|作为认证委托人``), else the longest that the notice writes more
-    than once (``国务院认证认可监督管理部门``), else the first. A phrase opening with such a
+    than once (``国务院认证认可监督管理部门``), else the longest. A phrase opening with such a
     verb (``取得认证机构资质``) is no actor; nor is a preposition, conjunction, time or case phrase.
     """
     e = nominal_run(text, start, end)
@@ -333,7 +359,7 @@ def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head
         for x in reversed(ends):
             if _recurs(hash(doc), phrase[:x]):
                 return start + x
-    return start + ends[0]
+    return start + ends[-1]
 
 
 def trim_function_words(text: str, s: int, e: int) -> tuple[int, int]:
@@ -464,7 +490,9 @@ RULES: tuple[Rule, ...] = (
     Rule("subject.by", "subject", 10,
          "``应当由X…`` / ``可以由X…``: X, the actor after 由, is bound.",
          (Example("首、末次会议应当由获得授权的高级管理层其他成员参会。", "应当",
-                  {"subject": "获得授权的高级管理层其他成员", "condition": None, "source": "explicit"}),),
+                  {"subject": "高级管理层其他成员", "source": "explicit"}),
+          Example("调解由市场监督管理部门或者其委托单位工作人员主持，并可以根据需要邀请有关人员协助。", "可以",
+                  {"subject": "市场监督管理部门或者其委托单位工作人员", "source": "explicit"})),
          D + " '由X'; DECISIONS-complaint '可以由X做Y'"),
     Rule("subject.urged", "subject", 12,
          "鼓励/支持/倡导/引导 urge the actor written after them (``鼓励企业采用…``).",
@@ -476,8 +504,10 @@ RULES: tuple[Rule, ...] = (
          "such as ``在……前``, ``根据需要``, ``一经作出``) is the subject, as written.",
          (Example("受托人应当按照约定处理个人信息。", "应当",
                   {"subject": "受托人", "condition": None, "source": "explicit"}, "受托人"),
-          Example("个人信息处理者在处理个人信息前，应当告知个人。", "应当",
+          Example("个人信息处理者在处理个人信息前应当告知个人。", "应当",
                   {"subject": "个人信息处理者", "condition": "在处理个人信息前", "source": "explicit"}, "个人信息处理者"),
+          Example("物业服务人根据需要可以聘请专业机构。", "可以",
+                  {"subject": "物业服务人", "condition": None, "source": "explicit"}, "物业服务人"),
           Example("县级以上地方市场监督管理部门应当加强监督检查。", "应当",
                   {"subject": "县级以上地方市场监督管理部门", "condition": None, "source": "explicit"},
                   "县级以上地方市场监督管理部门"),
@@ -510,13 +540,17 @@ RULES: tuple[Rule, ...] = (
          "A segment that is only a noun phrase (``不符合认证要求的产品，``) before the trigger's "
          "segment is what is bound; cases before it are the condition.",
          (Example("自认证证书注销之日起，不符合认证要求的产品，不得继续出厂。", "不得",
-                  {"subject": "产品", "condition": "自认证证书注销之日起，不符合认证要求的", "source": "explicit"}),),
+                  {"subject": "产品", "condition": "自认证证书注销之日起，不符合认证要求的", "source": "explicit"}),
+          Example("制定团体标准，应当遵循开放、透明、公平的原则。", "应当",
+                  {"subject": "制定团体标准", "condition": None, "source": "explicit"}),
+          Example("从事认证认可活动的机构及其人员，对其所知悉的国家秘密负有保密义务。", "负有保密义务",
+                  {"subject": "从事认证认可活动的机构及其人员", "source": "explicit"})),
          D + " 'Cases followed by a ……的NP segment'"),
     Rule("subject.activity", "subject", 36,
          "A single segment opening the sentence that is no case, basis or manner phrase is a thing "
          "or activity subject, verbatim (``制定团体标准，应当…``).",
-         (Example("制定团体标准，应当遵循开放、透明、公平的原则。", "应当",
-                  {"subject": "制定团体标准", "condition": None, "source": "explicit"}),),
+         (Example("承诺一经作出，应当履行。", "应当",
+                  {"subject": "承诺", "condition": None, "source": "explicit"}),),
          G + " 'a thing subject is kept verbatim'; DECISIONS-standardization"),
     Rule("subject.sentence", "subject", 40,
          "A later trigger of the same sentence with no subject of its own takes the subject of the "
@@ -528,8 +562,8 @@ RULES: tuple[Rule, ...] = (
          "An authority act (``责令``, ``处…罚款``, ``没收``, ``吊销``, ``不予批准``) binds the "
          "competent authority the notice names (``X主管……工作``, else the regulator it names as "
          "subject), not the party of a fronted case.",
-         (Example("生产者违反本法规定的，责令停止生产。", "责令",
-                  {"subject": "", "condition": "生产者违反本法规定的", "source": "none"}),),
+         (Example("认证机构违反本办法规定的，应当责令其限期改正。", "应当",
+                  {"subject": "", "condition": "认证机构违反本办法规定的", "source": "none"}),),
          "行政处罚法 第九条; " + D + " 'Recovery order'"),
     Rule("recover.clause", "recovery", 60,
          "An elided subject is the subject of an earlier sentence of the same clause.",
