@@ -74,6 +74,7 @@ class _Found:
     is_actor: bool = True
     authority: bool = False
     back_reference: bool = False
+    known: int = 0
     rules: list[str] = field(default_factory=list)
 
 
@@ -134,7 +135,7 @@ def _read_notice(notice: Notice, clauses: list[Clause], nlp=None) -> tuple[list[
     authority = None
     for (clause, idx, line), doc in zip(units, _views(nlp, [u[2] for u in units])):
         if clause is not prev_clause:
-            if prev_clause is not None and ctx.clause_subjects:
+            if prev_clause is not None and ctx.clause_subjects and _introduces_items(prev_clause):
                 ctx.path_subjects[prev_clause.path] = ctx.clause_subjects[-1]
             ctx.clause_subjects = []
             prev_clause = clause
@@ -151,8 +152,6 @@ def _read_notice(notice: Notice, clauses: list[Clause], nlp=None) -> tuple[list[
 
                 if f.subject is None and f.source != "authority?":
                     _recover(f, clause, idx, by_path, ctx, line)
-            elif f.source == "explicit" and f.is_actor:
-                ctx.clause_subjects.append(f.subject)
             pending.append((clause, line, f, doc))
     _addressee([p[2] for p in pending], ctx)
     out: list[Obligation] = []
@@ -367,6 +366,8 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
         goals = _dated_goals(text, prot, a, b, sent_triggers, ctx)
         if goals:
             got = sorted(got + goals, key=lambda f: f.ts)
+        for f in got:
+            f.known = len(ctx.clause_subjects)  # recovery sees only the sentences before this one
         # a later sentence of the paragraph with its subject elided falls back on the actor
         # named last (rule recover.clause)
         ctx.clause_subjects.extend(f.subject for f in got if f.subject and f.source == "explicit" and f.is_actor)
@@ -719,8 +720,8 @@ def _notice_name(name: str, ctx: _Context) -> str:
 def _recover(f: _Found, clause, idx, by_path, ctx: _Context, line: str = "") -> None:
     """Rules ``recover.clause`` → ``recover.agent`` → ``recover.heading`` → ``recover.addressee``
     → ``recover.none``."""
-    if ctx.clause_subjects:
-        f.subject, f.source = ctx.clause_subjects[-1], "clause"
+    if ctx.clause_subjects[:f.known]:
+        f.subject, f.source = ctx.clause_subjects[f.known - 1], "clause"
         f.rules.append("recover.clause")
         return
     p = by_path.get(clause.parent) if clause is not None else None
@@ -764,6 +765,13 @@ def _named_agent(action: str, clause, ctx: _Context) -> str | None:
             return _notice_name(text[s:e], ctx)
         k = text.find(obj + "由", k + 1)
     return None
+
+
+def _introduces_items(clause) -> bool:
+    """Whether a clause's own text is a lead-in to its items (``……应当遵守以下规定：``): only then
+    do its items inherit its subject."""
+    own = "".join(clause.lines).rstrip()
+    return own.endswith(("：", ":")) or bool(re.search(r"(下列|以下|如下)[^。；]{0,12}[：:]?$", own))
 
 
 def _addressee(found: list[_Found], ctx: _Context) -> None:

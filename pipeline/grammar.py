@@ -208,15 +208,19 @@ def nominal_run(text: str, start: int = 0, end: int | None = None) -> int:
             last_good = t.end
         elif w == "等" and last_good:
             last_good = t.end
+        elif w in _wordset("trailing_adverb") and last_good and len(w) > 1:
+            break  # 经营者内部人员|依法举报: an adverb ends the noun phrase (jieba tags 依法 as a noun)
         elif _is_nominal(t) and w != "的":
             last_good = t.end
         elif w in det or (w in coord and last_good) or (w == "的" and i > 0):
             pass
         elif t.pos.startswith("v") and w not in _wordset("inner_adverbial_opener"):
             pass  # a verb compounded into the noun (认证机构, 监督管理部门) or a relative clause
-        elif t.pos == "f" and last_good and i + 1 < len(toks) and _is_nominal(toks[i + 1]):
-            pass  # a locative inside a name (长江中游三省)
-        elif t.pos == "p" and i > 0 and toks[i - 1].word in coord and "的" in seg[t.start:t.start + 20]:
+        elif t.pos in ("f", "a") and last_good and i + 1 < len(toks) and _is_nominal(toks[i + 1]):
+            pass  # a locative or adjective inside a name (长江中游三省, 小区配套幼儿园)
+        elif t.pos == "p" and i > 0 and toks[i - 1].word in coord and (
+                "的" in seg[t.start:t.start + 20]
+                or i + 1 < len(toks) and _is_nominal(toks[i + 1]) and has_actor_head(toks[i + 1].word)):
             pass  # a conjunct with its own relative clause (认证机构以及与认证有关的检查机构)
         else:
             break
@@ -351,6 +355,9 @@ def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head
             continue
         if nxt is not None and nxt.word in _wordset("object_taking_verb"):
             return start + t.end
+        if (nxt is not None and nxt.pos.startswith("v") and k + 2 < len(toks)
+                and toks[k + 2].word in _wordset("determiner")):
+            return start + t.end  # 社会团体|协调相关市场主体: a verb and its determined object
         ends.append(t.end)
     if not ends:
         return start
@@ -626,6 +633,14 @@ def read_head(text: str, hs: int, he: int) -> Reading:
         # the head is itself a case (……的 / 在……时): no subject here
         return Reading(condition=(hs, core_e))
     first = pos_tokens(seg)[0]
+    if first.pos in ("d", "ad") and "的" in seg:
+        # 已建成的小区配套幼儿园应…: an adverb opening a relative clause on the subject
+        j = seg.rfind("的")
+        np_s = hs + j + 1
+        np_e = nominal_run(text, np_s, core_e)
+        if np_e - np_s >= 2 and np_e == subject_extent(text, np_s, core_e):
+            return Reading(subject=(np_s, np_e), condition=(hs, np_s), rule="subject.head_relative",
+                           extra=(np_e, he) if text[np_e:core_e].strip() else None)
     if first.pos == "p" or first.word in _wordset("inner_adverbial_opener") or first.pos in ("d", "c", "m", "t") \
             or first.word in _wordset("authority_act") and not has_actor_head(seg):
         return Reading()  # 责令其停止销售，…: a verb phrase, no subject
