@@ -41,18 +41,16 @@ _STMT_END = "。！？!?；;：:"
 
 _DUTY_PHRASE = re.compile(r"^负有.+义务$")
 """A trigger naming its own duty (``负有保密义务``, gap pattern of data/triggers.json)."""
-_CASE_TAIL = re.compile(r"(的|的(其他)?(情形|人员|单位|企业|机构|组织))$")
+_CASE_TAIL = re.compile("的(?:" + "|".join(g.words("case_noun")) + ")?$")
+"""``……的`` / ``……的其他情形`` closing the words after a trigger (``data/grammar.json`` class ``case_noun``)."""
 _TARGET = re.compile(r"(?:力争)?(?:(?:到|至|于)(\d{4})年(?:(\d{1,2})月)?(?:底|末)?(?:前)?|\d{4}年\d{1,2}月(?:底|末)?前)(?=[,，])")
-_THING_PREDICATE = re.compile(
-    r"(全面|显著|更加|进一步|基本|大幅|明显|得到|达到|实现|不少于|超过|稳步|持续|有效|逐步|初步|普遍|取得|形成|建成|提高|提升|增强|完善)(?!性)")
-_URGE_BEFORE = re.compile(r"^(大力|积极|进一步|继续|同时|并|还|也|更加|充分|着力|重点|要|应|切实|广泛)*$")
 _ABBREV = re.compile(r"([^\s，。；：、“”（）《》]{2,30})[（(](?:以下)?(?:简称|统称)[“\"]?([^”\"）)]{2,20})[”\"]?[）)]")
-_COMPETENT = re.compile(r"([^，。；：、“”《》\n]{2,40})(?:主管|负责)[^，。；\n]{0,30}?(?:监督管理|管理|监督)?工作")
+_COMPETENT = re.compile(r"([^，。；：、“”《》\n]{2,40})(?:" + "|".join(g.words("competence_verb"))
+                        + r")[^，。；\n]{0,30}?工作")
 """``X主管全国……工作`` / ``X负责……监督管理工作``: X is the competent authority (立法技术规范:
 the 总则 article naming the 主管部门)."""
-_REGULATOR = re.compile(r"(部门|局|委|委员会|政府|厅|机关)$")
-"""Head nouns of administrative authorities (党政机关公文处理工作条例: 机关, 部门; 国务院组成部门: 委, 局)."""
-_CAUSATIVE = re.compile(r"(责令|要求|督促|指导|组织|推动|鼓励|支持|引导|通知|告知)")
+_CAUSATIVE = re.compile("|".join(g.words("object_taking_verb")))
+"""A verb that hands an actor a task (``责令生产者召回产品，销售者停止销售``: class ``object_taking_verb``)."""
 
 
 @dataclass
@@ -413,7 +411,8 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int]) -> 
         if b.endswith("为"):
             return False
         # 鼓励 opens its statement, follows adverbs, or has the urging party before it (国家鼓励…)
-        return _URGE_BEFORE.match(b) is not None or g.actor_before(text, seg_s, ts) or b in ("国家", "政府")
+        return (not b or g.strip_trailing_adverbs(b, 0, len(b)) == 0 or g.actor_before(text, seg_s, ts)
+                or b in g.words("urger"))
     if word in ("要", "需", "须", "可") and re.search(r"[是为只所]$", before):
         return False
     return True
@@ -461,7 +460,7 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
                 if r2.subject is not None:
                     if reading.condition is not None:
                         hc = text[reading.condition[0]:reading.condition[1]].strip()
-                        f.back_reference = hc in _BACK_REFERENCE
+                        f.back_reference = hc in g.words("back_reference")
                         r2.extra = reading.condition  # the head's own case is searched for deadlines
                     reading = r2
                 elif reading.condition is None:
@@ -620,7 +619,7 @@ def _target(text, a, b, ctx) -> _Found | None:
         f.subject = _notice_name(text[fs:e], ctx)
         return f
     first = text[fs:seg_end]
-    p = _THING_PREDICATE.search(first, 2)
+    p = re.compile("(" + "|".join(g.words("target_predicate")) + ")(?!性)").search(first, 2)
     gs_e = fs + (p.start() if p else len(first))
     # an actor inside the grammatical subject is the subject (认证机构质量负责人制度全面实施 → 认证机构)
     rel = g.relative_split(text, fs, gs_e)
@@ -780,7 +779,7 @@ def _addressee(found: list[_Found], ctx: _Context) -> None:
     subject of a duty, else the first addressee; with no addressee the subject stays empty."""
     names = [_notice_name(a, ctx) for a in ctx.notice.addressees]
     explicit = Counter(f.subject for f in found if f.subject and f.source == "explicit")
-    regulators = [n for n, _ in explicit.most_common() if _REGULATOR.search(n)]
+    regulators = [n for n, _ in explicit.most_common() if g.ends_with(n, "authority_head")]
     for f in found:
         if f.source == "authority?":
             if regulators:
@@ -855,7 +854,7 @@ def _competent_authority(notice: Notice, ctx: _Context) -> str | None:
     return None
 
 
-_LEVEL = re.compile(r"^(国务院|县级以上地方|县级以上|省级以上|省级|设区的市级以上|设区的市级|地方|各级)(?:人民政府)?(?=.{4,})")
+_LEVEL = re.compile("^(" + "|".join(g.words("level_prefix")) + ")(?:人民政府)?(?=.{4,})")
 
 
 def _shorter_name(name: str, text: str) -> str:
@@ -866,13 +865,12 @@ def _shorter_name(name: str, text: str) -> str:
     if not m:
         return name
     short = name[m.end():]
-    bare = re.sub(r"(国务院|县级以上地方|县级以上|省级以上|省级|设区的市级以上|设区的市级|地方|各级|上一级|上级|下级|同级)" + re.escape(short), "", text)
+    bare = re.sub("(" + "|".join(g.words("level_prefix") + ("上一级", "上级", "下级", "同级")) + ")" + re.escape(short), "", text)
     return short if short in bare else name
 
 
 # ------------------------------------------------------------------ deadlines, citations
-_BACK_REFERENCE = {"期间", "其间", "此期间", "在此期间", "在此期限内", "期限内"}
-"""Conditions that only point back at a period stated earlier in the sentence."""
+
 _KIND_RANK = {"absolute": 0, "relative": 1, "recurring": 2, "immediate": 3}
 
 
@@ -888,7 +886,7 @@ def _deadline(doc, f: _Found, ctx: _Context) -> Deadline | None:
     for s in doc.group("deadlines"):
         if any(a <= s.start_char and s.end_char <= b + 1 for a, b in ranges):
             cands.append(s)
-    if not cands and (f.condition in _BACK_REFERENCE or f.back_reference):
+    if not cands and (f.condition in g.words("back_reference") or f.back_reference):
         # 停业整顿期限为6个月，期间不得从事认证活动: 期间 is the period stated just before
         cands = [s for s in doc.group("deadlines")
                  if f.sentence[0] <= s.start_char and s.end_char <= f.ts and s.label_ == "relative"][-1:]

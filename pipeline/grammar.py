@@ -99,20 +99,15 @@ def _pos_tokenizer():
 
     tk = jieba.Tokenizer()
     tk.initialize()
-    for pair in (("应", "为"), ("除", "应"), ("还", "应"), ("也", "应"), ("均", "应"), ("并", "应"),
-                 ("亦", "应"), ("应", "由"), ("应", "予"), ("应", "将"), ("应", "按"), ("应", "于"),
-                 ("须", "经"), ("需", "经"), ("不得", "公开"), ("库", "应")):
-        tk.suggest_freq(pair, tune=True)
+    for w in words("segmenter_split"):
+        tk.suggest_freq(tuple(w.split()), tune=True)
     return jieba.posseg.POSTokenizer(tk)
-
-
-_FUNCTION_CHARS = frozenset("的对其由在和与及或并等应可须需要不为以于将把被从向按经凡该各之所且也还均都即就才又再已未非无有是中内上下前后得")
 
 
 def _unjoined(ch: str) -> bool:
     """A Chinese character standing alone that is no function word: a piece of a word jieba's
     dictionary lacks (互认 → 互 / 认)."""
-    return "\u4e00" <= ch <= "\u9fff" and ch not in _FUNCTION_CHARS
+    return "\u4e00" <= ch <= "\u9fff" and ch not in _wordset("function_char")
 
 
 @lru_cache(maxsize=65536)
@@ -627,7 +622,7 @@ def read_head(text: str, hs: int, he: int) -> Reading:
     if core_e <= hs:
         return Reading()
     seg = text[hs:core_e]
-    if seg in _wordset("condition_closer") or seg in ("其间", "此期间", "在此期间"):
+    if seg in _wordset("condition_closer") or seg in _wordset("back_reference"):
         return Reading(condition=(hs, core_e))  # 期间不得…: a back-reference to a stated period
     if is_case(seg) and not _opens_with_actor_then_adverbial(text, hs, core_e):
         # the head is itself a case (……的 / 在……时): no subject here

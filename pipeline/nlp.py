@@ -264,8 +264,15 @@ class TriggerMatcher:
 
 
 # ------------------------------------------------------------------ pipeline
-_MODALS = ("不应当", "应当", "不得", "必须", "可以", "禁止", "严禁", "不应", "应", "须", "需", "要", "可")
-"""Modal words that jieba sometimes glues to the next word (``不得公开``, ``要从严``)."""
+@lru_cache(maxsize=1)
+def _modals() -> tuple[str, ...]:
+    """The one-word modal triggers of ``data/triggers.json`` (must / must not / may; not 负责, 不予),
+    longest first: the modals jieba sometimes
+    glues to the next word (``不得公开``, ``要从严``)."""
+    words = {e["pattern"][0] for e in load_lexicon("triggers.json")["triggers"]
+             if len(e["pattern"]) == 1 and e["modality"] in ("must", "must_not", "may") and not e.get("requires")
+             and not e.get("outcome")}
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def split_fused_modals(words: list[str], freq: dict) -> list[str]:
@@ -284,7 +291,7 @@ def split_fused_modals(words: list[str], freq: dict) -> list[str]:
     for w in words:
         f = freq.get(w)
         if len(w) >= 3 and f is not None and f < 10:
-            m = next((m for m in _MODALS if w.startswith(m) and freq.get(w[len(m):], 0) >= 10), None)
+            m = next((m for m in _modals() if w.startswith(m) and freq.get(w[len(m):], 0) >= 10), None)
             if m:
                 out += [m, w[len(m):]]
                 continue
@@ -310,9 +317,8 @@ def segmenter():
         tk.add_word(n, freq=2_000_000)
     for w in ("有义务", "不予", "不应当"):
         tk.add_word(w, freq=2_000_000)
-    for pair in (("应", "为"), ("除", "应"), ("还", "应"), ("也", "应"), ("均", "应"), ("并", "应"), ("亦", "应"),
-                 ("应", "由"), ("应", "予"), ("应", "将"), ("应", "按"), ("应", "于"), ("须", "经"), ("需", "经")):
-        tk.suggest_freq(pair, tune=True)
+    for e in load_lexicon("grammar.json")["classes"]["segmenter_split"]["entries"]:
+        tk.suggest_freq(tuple(e["word"].split()), tune=True)
     return tk
 
 
