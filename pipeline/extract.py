@@ -44,7 +44,7 @@ _DUTY_PHRASE = re.compile(r"^负有.+义务$")
 _CASE_TAIL = re.compile("的(?:" + "|".join(g.words("case_noun")) + ")?$")
 """``……的`` / ``……的其他情形`` closing the words after a trigger (``data/grammar.json`` class ``case_noun``)."""
 _TARGET = re.compile(r"(?:力争)?(?:(?:到|至|于)(\d{4})年(?:(\d{1,2})月)?(?:底|末)?(?:前)?|\d{4}年\d{1,2}月(?:底|末)?前)(?=[,，])")
-_ABBREV = re.compile(r"([^\s，。；：、“”（）《》]{2,30})[（(](?:以下)?(?:简称|统称)[“\"]?([^”\"）)]{2,20})[”\"]?[）)]")
+_ABBREV = re.compile(r"([^\s，。；：、“”（）《》]{2,30})[（(](?:以下)?(?:简称|统称)[“\"]?([^”\"）)，,]{2,20})[”\"]?(?:[，,]下同)?[）)]")
 _COMPETENT = re.compile(r"([^，。；：、“”《》\n]{2,40})(?:" + "|".join(g.words("competence_verb"))
                         + r")[^，。；\n]{0,30}?工作")
 """``X主管全国……工作`` / ``X负责……监督管理工作``: X is the competent authority (立法技术规范:
@@ -692,7 +692,9 @@ def _abbreviations(text: str) -> tuple[tuple[str, str], ...]:
         return ()
     out: dict[str, str] = {}
     for m in _ABBREV.finditer(text):
-        out[m.group(1)] = m.group(2).strip("《》“”\"")
+        full = re.sub(r"^第[一二三四五六七八九十百零〇\d]{1,8}条", "", m.group(1))  # 第四条计量基准器具
+        if len(full) >= 2:
+            out[full] = m.group(2).strip("《》“”\"")
     return tuple(out.items())
 
 
@@ -708,6 +710,10 @@ def _notice_name(name: str, ctx: _Context) -> str:
     if m:
         return _notice_name(m.group(1), ctx)
     n = re.sub(r"(?<=.)[（(](?:如|例如|包括|含|比如|不含)[^（）()]*[）)]$", "", n)
+    if "简称" in n or "统称" in n:  # 计量基准器具（简称计量基准，下同）的使用 → 计量基准的使用
+        n = re.sub(r"[（(](?:以下)?(?:简称|统称)[^（）()]*[）)]", "", n)
+        for full, short in sorted(ctx.abbreviations.items(), key=lambda x: -len(x[0])):
+            n = n.replace(full, short)
     if n.startswith("各") and not n.startswith(("各级", "各地", "各方")) and len(n) > 2:
         n = n[1:]
     n = _EACH.sub(lambda mm: mm.group(1), n)

@@ -213,6 +213,9 @@ def nominal_run(text: str, start: int = 0, end: int | None = None) -> int:
             pass  # a verb compounded into the noun (认证机构, 监督管理部门) or a relative clause
         elif t.pos in ("f", "a") and last_good and i + 1 < len(toks) and _is_nominal(toks[i + 1]):
             pass  # a locative or adjective inside a name (长江中游三省, 小区配套幼儿园)
+        elif w == "被" and i == 0 and i + 1 < len(toks) and any(
+                _is_nominal(x) and has_actor_head(x.word) for x in toks[i + 1:i + 3]):
+            pass  # 被授权单位, 被投诉人: the passive names an actor
         elif t.pos == "p" and i > 0 and toks[i - 1].word in coord and (
                 "的" in seg[t.start:t.start + 20]
                 or i + 1 < len(toks) and _is_nominal(toks[i + 1]) and has_actor_head(toks[i + 1].word)):
@@ -732,6 +735,12 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
         j = seg.rfind("的")
         np_s = s + j + 1 if j >= 0 else s
         np_e = nominal_run(text, np_s, e)
+        if starts_with(seg, "authority_act"):
+            break  # 处……罚款 / 责令其停止销售: an authority's act, no noun phrase
+        if j < 0:
+            first = pos_tokens(seg)[0]
+            if first.pos.startswith("v") and not _is_nominal(first):
+                break  # a verb phrase; an activity subject is rule subject.activity
         if bare_head(text[np_s:np_e]):
             np_s = s  # 从事认证认可活动的机构及其人员: generic heads keep their modifier
         if np_e == e and np_e - np_s >= 2 and (np_s == s or not _names_actor(text, s, np_s)):
@@ -741,7 +750,8 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
         break
     s, e = _span(text, *segs[-1])
     seg = text[s:e]
-    if first_in_sentence and len(segs) == 1 and kinds[0] == "other" and len(seg) <= 20 and seg:
+    if first_in_sentence and len(segs) == 1 and kinds[0] == "other" and len(seg) <= 20 and seg \
+            and not starts_with(seg, "authority_act"):
         ae = subject_extent(text, s, e)
         return Reading(subject=(s, ae), rule="subject.activity")
     return Reading()

@@ -107,3 +107,22 @@ def test_obligations_are_on_the_doc():
 def test_no_actor_means_an_empty_subject_not_a_guess():
     (o,) = read_statement("对违反本办法规定的，应当依法处理。")
     assert (o.subject, o.subject_source, o.actor) == ("", "none", "")
+
+
+def test_no_fragment_is_ever_reported_as_a_subject(corpus_run):
+    """Over every bundled notice: no subject opens with a preposition, conjunction, condition
+    opener or an authority's act, ends in a function word, or keeps an abbreviation definition."""
+    _, out, _, _ = corpus_run
+    bad = []
+    for f in sorted(out.glob("*.obligations.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            s = json.loads(line)["subject"]
+            if not s:
+                continue
+            toks = g.pos_tokens(s)
+            if (g.starts_with(s, "condition_opener") or g.starts_with(s, "authority_act")
+                    or g.starts_with(s, "lead_connective") or toks[0].pos in ("p", "c") and toks[0].word != "被"
+                    or toks[-1].pos in ("p", "c", "u", "uj", "d") and toks[-1].word != "等"
+                    or "简称" in s or s in g.words("condition_closer")):
+                bad.append((f.name, s))
+    assert not bad, bad
