@@ -546,8 +546,6 @@ RULES: tuple[Rule, ...] = (
          "segment is what is bound; cases before it are the condition.",
          (Example("自认证证书注销之日起，不符合认证要求的产品，不得继续出厂。", "不得",
                   {"subject": "产品", "condition": "自认证证书注销之日起，不符合认证要求的", "source": "explicit"}),
-          Example("制定团体标准，应当遵循开放、透明、公平的原则。", "应当",
-                  {"subject": "制定团体标准", "condition": None, "source": "explicit"}),
           Example("从事认证认可活动的机构及其人员，对其所知悉的国家秘密负有保密义务。", "负有保密义务",
                   {"subject": "从事认证认可活动的机构及其人员", "source": "explicit"})),
          D + " 'Cases followed by a ……的NP segment'"),
@@ -555,7 +553,9 @@ RULES: tuple[Rule, ...] = (
          "A single segment opening the sentence that is no case, basis or manner phrase is a thing "
          "or activity subject, verbatim (``制定团体标准，应当…``).",
          (Example("承诺一经作出，应当履行。", "应当",
-                  {"subject": "承诺", "condition": None, "source": "explicit"}),),
+                  {"subject": "承诺", "condition": None, "source": "explicit"}),
+          Example("制定团体标准，应当遵循开放、透明、公平的原则。", "应当",
+                  {"subject": "制定团体标准", "condition": None, "source": "explicit"})),
          G + " 'a thing subject is kept verbatim'; DECISIONS-standardization"),
     Rule("subject.sentence", "subject", 40,
          "A later trigger of the same sentence with no subject of its own takes the subject of the "
