@@ -659,8 +659,8 @@ def read_head(text: str, hs: int, he: int) -> Reading:
     a = actor_phrase(text, hs, sub_e) if not has_actor_head(text[hs:sub_e]) else sub_e
     if hs < a < sub_e:
         nxt = pos_tokens(text[a:sub_e])
-        if nxt and nxt[0].pos.startswith("v") and nxt[0].word != "的":
-            # 认证机构从事认证活动应当…: the actor, then a topic predicate
+        if nxt and nxt[0].pos in ("v", "vd", "vi") and nxt[0].word != "的":
+            # 认证机构从事认证活动应当…: the actor, then a topic predicate (not 专家|评审/vn 时间)
             return Reading(subject=(hs, a), condition=None, rule="subject.head", extra=(a, he))
     rel = relative_split(text, hs, sub_e)
     if rel > hs and sub_e - rel >= 2 and not bare_head(text[rel:sub_e]):
