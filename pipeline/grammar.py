@@ -690,40 +690,16 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
     if not segs:
         return Reading()
     kinds = [("basis" if is_basis(text[s:e]) else "case" if is_case(text[s:e]) else "other") for s, e in segs]
-    # an actor phrase opening the statement, followed by its predicate
-    k0 = next((i for i, k in enumerate(kinds) if k != "basis"), None)
-    if k0 is not None:
-        s, e = segs[k0]
-        s = strip_lead(text, *_span(text, s, e))
-        s = _skip_quantifier(text, s, e)
-        by = text.find("由", s, e)
-        if by > s and kinds[k0] == "other" and not starts_with(text[s:e], "condition_opener"):
-            # 调解由市场监督管理部门……主持，并可以…: the agent after 由 is bound
-            b_e = actor_phrase(text, by + 1, e)
-            if b_e > by + 1:
-                return Reading(subject=(by + 1, b_e), rule="subject.by")
-        a = actor_phrase(text, s, e)
-        if a <= s and not starts_with(text[s:e], "condition_opener"):
-            # 收到举报的市场监督管理部门认为……的: a relative clause before the actor
-            for t in pos_tokens(text[s:e]):
-                if t.word == "的":
-                    a2 = actor_phrase(text, s + t.end, e)
-                    if (s + t.end < a2 < e and not text.startswith(("的", "等"), a2)
-                            and not bare_head(text[s + t.end:a2])):
-                        s, a = s + t.end, a2
-                    break
-        if s < a < e:
-            rest = text[a:e]
-            if not rest.startswith(("的", "等")) and not rest.startswith(words("coordinator")):
-                last_case = max((i for i, k in enumerate(kinds) if k == "case"), default=-1)
-                if kinds[k0] == "case" or last_case >= k0:
-                    ce = segs[max(last_case, k0)][1]
-                    return Reading(subject=(s, a), condition=_span(text, s, ce), rule="subject.fronted_case",
-                                   fronted=True)
-                cond = None
-                if starts_with(rest.lstrip(), "inner_adverbial_opener") or k0 < len(segs) - 1:
-                    cond = _span(text, a, segs[-1][1])  # 认证机构在……内，与……签订……合约，应当…
-                return Reading(subject=(s, a), condition=cond, rule="subject.fronted_topic")
+    # an actor phrase opening the statement (or the first segment after its cases), followed by
+    # its predicate
+    for k0, kind in enumerate(kinds):
+        if kind == "basis":
+            continue
+        r = _actor_opening(text, segs, kinds, k0)
+        if r is not None:
+            return r
+        if kind != "case" or k0 > 0 and kinds[k0 - 1] == "other":
+            break
     # a noun-phrase segment (the last one that is no case); cases before it are the condition
     for k in range(len(segs) - 1, -1, -1):
         if kinds[k] != "other":
@@ -755,6 +731,46 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
         ae = subject_extent(text, s, e)
         return Reading(subject=(s, ae), rule="subject.activity")
     return Reading()
+
+
+def _actor_opening(text: str, segs, kinds, k0: int) -> Reading | None:
+    """Rules ``subject.by``, ``subject.fronted_case`` and ``subject.fronted_topic`` on segment
+    ``k0``: an actor phrase opening it, followed by its predicate."""
+    s, e = segs[k0]
+    s = strip_lead(text, *_span(text, s, e))
+    s = _skip_quantifier(text, s, e)
+    by = text.find("由", s, e)
+    if by > s and kinds[k0] == "other" and not starts_with(text[s:e], "condition_opener"):
+        # 调解由市场监督管理部门……主持，并可以…: the agent after 由 is bound
+        b_e = actor_phrase(text, by + 1, e)
+        if b_e > by + 1:
+            return Reading(subject=(by + 1, b_e), rule="subject.by")
+    a = actor_phrase(text, s, e)
+    if a <= s and not starts_with(text[s:e], "condition_opener"):
+        # 收到举报的市场监督管理部门认为……的: a relative clause before the actor
+        for t in pos_tokens(text[s:e]):
+            if t.word == "的":
+                a2 = actor_phrase(text, s + t.end, e)
+                if (s + t.end < a2 < e and not text.startswith(("的", "等"), a2)
+                        and not bare_head(text[s + t.end:a2])):
+                    s, a = s + t.end, a2
+                break
+    if not s < a < e:
+        return None
+    rest = text[a:e]
+    if rest.startswith(("的", "等")) or rest.startswith(words("coordinator")):
+        return None
+    last_case = max((i for i, k in enumerate(kinds) if k == "case"), default=-1)
+    if kinds[k0] == "case" or last_case >= k0:
+        cs = segs[0][0] if k0 > 0 and kinds[0] == "case" else s
+        ce = segs[max(last_case, k0)][1]
+        return Reading(subject=(s, a), condition=_span(text, cs, ce), rule="subject.fronted_case", fronted=True)
+    cond = None
+    if k0 > 0 and all(k in ("case", "basis") for k in kinds[:k0]) and "case" in kinds[:k0]:
+        cond = _span(text, segs[kinds.index("case")][0], segs[k0 - 1][1])  # 有下列情形之一的，X依据职权，可以…
+    elif starts_with(rest.lstrip(), "inner_adverbial_opener") or k0 < len(segs) - 1:
+        cond = _span(text, a, segs[-1][1])  # 认证机构在……内，与……签订……合约，应当…
+    return Reading(subject=(s, a), condition=cond, rule="subject.fronted_topic")
 
 
 def _skip_quantifier(text: str, s: int, e: int) -> int:
