@@ -543,9 +543,12 @@ RULES: tuple[Rule, ...] = (
          "DECISIONS-complaint 'A topic without a conditional form is not a condition'"),
     Rule("subject.fronted_np", "subject", 34,
          "A segment that is only a noun phrase (``不符合认证要求的产品，``) before the trigger's "
-         "segment is what is bound; cases before it are the condition.",
+         "segment is what is bound; cases before it are the condition. A thing keeps its relative "
+         "clause (verbatim); an actor's relative clause goes to the condition.",
          (Example("自认证证书注销之日起，不符合认证要求的产品，不得继续出厂。", "不得",
-                  {"subject": "产品", "condition": "自认证证书注销之日起，不符合认证要求的", "source": "explicit"}),
+                  {"subject": "不符合认证要求的产品", "source": "explicit"}),
+          Example("对不符合要求的，从事产品质量检验的社会中介机构，应当停止检验。", "应当",
+                  {"subject": "社会中介机构", "source": "explicit"}, "社会中介机构"),
           Example("从事认证认可活动的机构及其人员，对其所知悉的国家秘密负有保密义务。", "负有保密义务",
                   {"subject": "从事认证认可活动的机构及其人员", "source": "explicit"})),
          D + " 'Cases followed by a ……的NP segment'"),
@@ -636,7 +639,7 @@ def read_head(text: str, hs: int, he: int) -> Reading:
         j = seg.rfind("的")
         np_s = hs + j + 1
         np_e = nominal_run(text, np_s, core_e)
-        if np_e - np_s >= 2 and np_e == subject_extent(text, np_s, core_e):
+        if np_e - np_s >= 2 and np_e == subject_extent(text, np_s, core_e) and has_actor_head(text[np_s:np_e]):
             return Reading(subject=(np_s, np_e), condition=(hs, np_s), rule="subject.head_relative",
                            extra=(np_e, he) if text[np_e:core_e].strip() else None)
     if first.pos == "p" or first.word in _wordset("inner_adverbial_opener") or first.pos in ("d", "c", "m", "t") \
@@ -663,7 +666,7 @@ def read_head(text: str, hs: int, he: int) -> Reading:
             # 认证机构从事认证活动应当…: the actor, then a topic predicate (not 专家|评审/vn 时间)
             return Reading(subject=(hs, a), condition=None, rule="subject.head", extra=(a, he))
     rel = relative_split(text, hs, sub_e)
-    if rel > hs and sub_e - rel >= 2 and not bare_head(text[rel:sub_e]):
+    if rel > hs and sub_e - rel >= 2 and not bare_head(text[rel:sub_e]) and has_actor_head(text[rel:sub_e]):
         return Reading(subject=(rel, sub_e), condition=cond or (hs, rel), rule="subject.head_relative", extra=extra)
     return Reading(subject=(hs, sub_e), condition=cond, rule="subject.head", extra=extra)
 
@@ -717,8 +720,15 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
             first = pos_tokens(seg)[0]
             if first.pos.startswith("v") and not _is_nominal(first):
                 break  # a verb phrase; an activity subject is rule subject.activity
-        if bare_head(text[np_s:np_e]):
-            np_s = s  # 从事认证认可活动的机构及其人员: generic heads keep their modifier
+        if bare_head(text[np_s:np_e]) or not has_actor_head(text[np_s:np_e]):
+            # generic heads (从事……的机构及其人员) and things (可能危及……的工业产品) keep their
+            # modifier, when the whole segment is one noun phrase (not 认证增值服务不以……为目的的…)
+            lead = s
+            while lead < e and pos_tokens(text[lead:e])[0].pos in ("d", "ad"):
+                lead += len(pos_tokens(text[lead:e])[0].word)
+            if subject_extent(text, lead, e) != e:
+                break
+            np_s = s
         if np_e == e and np_e - np_s >= 2 and (np_s == s or not _names_actor(text, s, np_s)):
             cond_s = segs[0][0] if k > 0 else s
             cond = _span(text, cond_s, np_s) if np_s > cond_s else None

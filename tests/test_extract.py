@@ -209,8 +209,9 @@ def test_cases_then_a_thing_and_officers_in_a_time_case():
     # 强制性产品认证管理规定 第二十九条 and 第三十八条
     (o,) = _obligations("第二十九条 自认证证书注销、撤销之日起或者认证证书暂停期间，不符合认证要求的产品，"
                         "不得继续出厂、销售、进口或者在其他经营活动中使用。", addressees=())
-    # GUIDELINES.md Actors / gold: the relative clause goes to the condition, the noun is the subject
-    assert o.subject == "产品" and o.condition.startswith("自认证证书注销、撤销之日起或者认证证书暂停期间")
+    # a thing subject is kept verbatim with its relative clause (GUIDELINES.md Fields; the
+    # standardization-law gold: 不符合强制性标准的产品、服务); only an actor drops it to the condition
+    assert o.subject == "不符合认证要求的产品" and o.condition.startswith("自认证证书注销、撤销之日起或者认证证书暂停期间")
     (o,) = _obligations("第三十八条 县级以上地方市场监督管理部门进行强制性产品认证监督检查时，可以依法进入生产经营场所实施现场检查。",
                         addressees=())
     assert o.subject == "县级以上地方市场监督管理部门"  # the notice's own name (GUIDELINES.md Actors)
