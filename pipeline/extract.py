@@ -398,6 +398,10 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int]) -> 
     if case and not after.endswith(("目的", "的要求")) and not (
             case.group(0) != "的" and g.actor_before(text, seg_s, ts)):
         return False  # a case description or a relative clause: 应当注销的其他情形 / 不能满足条件的
+    nxt = g.pos_tokens(text[te:min(len(text), te + 12)])
+    if (len(nxt) >= 2 and nxt[0].pos.startswith("v") and nxt[1].word == "的" and not _DUTY_PHRASE.match(word)
+            and not g.actor_before(text, seg_s, ts)):
+        return False  # rule trigger.modifier: 可识别的自然人, 应当告知的其他事项, 详细可操作的预案
     if re.fullmatch(r"(对|对于|针对)", before.strip()) and "的" in after:
         return False  # 对需整改的社会团体，…: the modal sits in a relative clause of the 对 phrase
     if word == "不予":

@@ -370,6 +370,8 @@ def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head
 def trim_function_words(text: str, s: int, e: int) -> tuple[int, int]:
     """``(s, e)`` without trailing prepositions, conjunctions, particles and adverbs
     (``认证机构以`` → ``认证机构``, ``委托企业或者`` → ``委托企业``): a subject never ends in one."""
+    while s < e and text[s] in "（(、，" and not any(ch in "）)" for ch in text[s:e]):
+        s += 1  # an unbalanced opening bracket is no part of a name
     while e > s:
         toks = pos_tokens(text[s:e])
         last = toks[-1]
@@ -492,6 +494,12 @@ RULES: tuple[Rule, ...] = (
          (Example("认证机构不得聘用不具备相应能力的人员。", "不得",
                   {"subject": "认证机构", "condition": None, "source": "explicit"}, "认证机构"),),
          D + " 'triggers inside case items'"),
+    Rule("trigger.modifier", "trigger", 3,
+         "A modal right before a verb and 的 modifies a noun (``可识别的自然人``, ``应当告知的其他事项``, "
+         "``详细可操作的应急预案``): no one is directed, unless an actor stands right before it.",
+         (Example("数据处理者应当制定详细可操作的应急预案。", "应当",
+                  {"subject": "数据处理者", "condition": None, "source": "explicit"}, "数据处理者"),),
+         "issue #10 failure class (4); GUIDELINES.md 'a trigger in a noun phrase'"),
     Rule("subject.by", "subject", 10,
          "``应当由X…`` / ``可以由X…``: X, the actor after 由, is bound.",
          (Example("首、末次会议应当由获得授权的高级管理层其他成员参会。", "应当",

@@ -126,3 +126,19 @@ def test_no_fragment_is_ever_reported_as_a_subject(corpus_run):
                     or "简称" in s or s in g.words("condition_closer")):
                 bad.append((f.name, s))
     assert not bad, bad
+
+
+@pytest.mark.parametrize("text,expected", [
+    # false triggers inside words and modifiers (个人信息保护法 第四条, 第十七条; 数据安全法)
+    ("个人信息是以电子或者其他方式记录的与已识别或者可识别的自然人有关的各种信息。", []),
+    ("（四）法律、行政法规规定应当告知的其他事项。", []),
+    ("处理个人信息所需的费用由处理者承担。", []),
+    # a trigger fused into a jieba word, and a thing subject
+    ("个人信息处理者不得公开其处理的个人信息。", [("个人信息处理者", "不得", "公开其处理的个人信息")]),
+    ("数据库应当定期备份。", [("数据库", "应当", "定期备份")]),
+    # the urging party is not the urged actor
+    ("国家支持社会力量参与个人信息保护工作。", [("社会力量", "支持", "参与个人信息保护工作")]),
+    ("国家鼓励企业积极采用推荐性标准。", [("企业", "鼓励", "积极采用推荐性标准")]),
+])
+def test_failure_classes_of_unseen_text(text, expected):
+    assert [(o.subject, o.trigger, o.action) for o in read_statement(text)] == expected
