@@ -404,10 +404,12 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int]) -> 
         return False  # rule trigger.modifier: 可识别的自然人, 应当告知的其他事项, 详细可操作的预案
     if re.fullmatch(r"(对|对于|针对)", before.strip()) and "的" in after:
         return False  # 对需整改的社会团体，…: the modal sits in a relative clause of the 对 phrase
-    if word == "不予":
-        m = re.search(r"(或者|或)$", before)
-        if m and any(before[:m.start()].endswith(text[te:te + n]) for n in range(1, 5)):
-            return False  # 作出受理或者不予受理的书面决定
+    m = re.search(r"(或者|或)$", before)
+    if m and any(before[:m.start()].endswith(text[te:te + n]) for n in range(2, 5)):
+        return False  # 作出受理或者不予受理的书面决定; 知道或者应当知道 (a standard of knowledge, no duty)
+    bt = g.pos_tokens(before[-6:]) if before else ()
+    if bt and bt[-1].pos == "p" and bt[-1].word in g.words("inner_adverbial_opener") and bt[-1].word not in ("由", "除", "除了"):
+        return False  # 自应当订立……之日起: the modal sits inside a prepositional phrase
     if word == "负责":
         return "由" in before
     if span.label_ == "encouraged":

@@ -454,7 +454,8 @@ class Example:
     """A real sentence and the roles a reader assigns to the obligation on ``trigger``.
 
     ``expect`` keys: ``subject`` (as the notice names it; ``""`` for none), ``condition``
-    (``None`` for none), ``source`` (``subject_source``). ``swap`` names the actor phrase the
+    (``None`` for none), ``source`` (``subject_source``); ``{"obligation": False}`` when the
+    trigger directs no one. ``swap`` names the actor phrase the
     swap test replaces (``None``: the example names no actor).
     """
     text: str
@@ -500,6 +501,14 @@ RULES: tuple[Rule, ...] = (
          (Example("数据处理者应当制定详细可操作的应急预案。", "应当",
                   {"subject": "数据处理者", "condition": None, "source": "explicit"}, "数据处理者"),),
          "issue #10 failure class (4); GUIDELINES.md 'a trigger in a noun phrase'"),
+    Rule("trigger.in_adverbial", "trigger", 4,
+         "A modal inside a prepositional phrase (``自应当订立……之日起``) or in ``V或者应当V`` (``知道或者"
+         "应当知道``, a standard of knowledge; ``受理或者不予受理``) directs no one.",
+         (Example("用人单位违反本法规定不与劳动者订立劳动合同的，自应当订立劳动合同之日起向劳动者支付二倍的工资。",
+                  "应当", {"obligation": False}),
+          Example("电子商务平台经营者知道或者应当知道平台内经营者销售的商品不符合要求的，依法承担连带责任。",
+                  "应当", {"obligation": False})),
+         "劳动合同法 第八十二条; 电子商务法 第三十八条; gold/DECISIONS.md 不予 noun phrases"),
     Rule("subject.by", "subject", 10,
          "``应当由X…`` / ``可以由X…``: X, the actor after 由, is bound.",
          (Example("首、末次会议应当由获得授权的高级管理层其他成员参会。", "应当",
