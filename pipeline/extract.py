@@ -704,7 +704,9 @@ def _abbreviations(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(out.items())
 
 
-_EACH = re.compile(r"(^|[、，,和及与])各(?!级|地|方)(?=[^、，,和及与]{2,})")
+_EACH = re.compile(r"(^|[、，,和及与])各(?!级|[地方](?:[、，,和及与]|$))(?=[^、，,和及与]{2,})")
+"""各 at the start of a conjunct (各地区、各部门 → 地区、部门), not 各级 (part of the name) and not the
+whole conjuncts 各地 / 各方 (GUIDELINES.md Actors; DECISIONS-kindergarten '各地 stays')."""
 
 
 def _notice_name(name: str, ctx: _Context) -> str:
@@ -720,7 +722,7 @@ def _notice_name(name: str, ctx: _Context) -> str:
         n = re.sub(r"[（(](?:以下)?(?:简称|统称)[^（）()]*[）)]", "", n)
         for full, short in sorted(ctx.abbreviations.items(), key=lambda x: -len(x[0])):
             n = n.replace(full, short)
-    if n.startswith("各") and not n.startswith(("各级", "各地", "各方")) and len(n) > 2:
+    if n.startswith("各") and not n.startswith("各级") and not re.match(r"各[地方](?:[、，,和及与]|$)", n) and len(n) > 2:
         n = n[1:]
     n = _EACH.sub(lambda mm: mm.group(1), n)
     if n in ctx.abbreviations:

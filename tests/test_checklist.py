@@ -328,3 +328,11 @@ def test_notices_without_wenhao_sharing_a_notice_title_are_not_versions(tmp_path
     db_path = tmp_path / "r.db"
     extract_paths([src], db_path, None, None)
     assert superseded(open_db(db_path)) == {}
+
+
+def test_a_subject_not_written_in_the_statement_is_marked_in_the_requirement(db):
+    cl = build_checklist(db)
+    marked = [i for i in cl.items if i.requirement.endswith(("〔主体据主送机关推定〕", "〔主体据本条前文推定〕",
+                                                              "〔主体据主管机关推定〕", "〔主体据标题推定〕"))]
+    assert marked, "inferred subjects are said to be inferred"
+    assert not any("推定" in i.requirement for i in cl.items if i not in marked and "推定" not in i.action)

@@ -173,3 +173,15 @@ def test_graph_export_formats(corpus_run, tmp_path):
     kinds = {n["kind"] for n in data["nodes"]}
     assert kinds == {"notice", "obligation", "actor", "citation"}
     assert "审核员" in data["scope"]["认证机构"]
+
+
+def test_actor_is_the_ontology_name_and_show_says_when_a_subject_was_inferred(db, corpus_run):
+    # 投诉举报处理暂行办法 writes 市场监督管理部门 in full: the subject keeps it, `actor` maps it
+    rows = q.obligations(db, actor="市场监管部门", notice="samr-complaint-report-handling-measures-2022")
+    assert rows and any(r.subject == "市场监督管理部门" and r.actor == "市场监管部门" for r in rows)
+    assert not any(r.subject == "市场监管部门" for r in rows)  # never a name the notice does not use
+    inferred = db.execute("select id, subject_source from obligations where subject_source not in "
+                          "('explicit', 'sentence') and subject != '' limit 1").fetchone()
+    assert inferred
+    out = CliRunner().invoke(cli, ["query", "show", inferred[0], "--db", str(corpus_run[2])])
+    assert out.exit_code == 0 and f"subject inferred from: {inferred[1]}" in out.output
