@@ -297,6 +297,13 @@ class _View:
         k = bisect_left(self._starts, self._base + pos, self._lo, self._hi)
         return (self._starts[k] - self._base, self._ends[k] - self._base) if k < self._hi else None
 
+    def word_ending(self, pos: int) -> str:
+        """The token ending exactly at ``pos`` (``""`` when none does)."""
+        k = bisect_left(self._ends, self._base + pos, self._lo, self._hi)
+        if k < self._hi and self._ends[k] == self._base + pos:
+            return self.text[self._starts[k] - self._base:pos]
+        return ""
+
     def slice(self, start: int, end: int) -> "_View":
         """The part ``text[start:end]`` of a whole-Doc view, offsets shifted to it; marks
         crossing an edge dropped."""
@@ -348,7 +355,7 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
             sentences.append((start, e))
             start = e + 1
     seg_bounds = _boundaries(text, prot, _SEG_END)
-    triggers = [s for s in doc.group("triggers") if _valid_trigger(text, prot, s, seg_bounds)]
+    triggers = [s for s in doc.group("triggers") if _valid_trigger(text, prot, s, seg_bounds, doc)]
     found: list[_Found] = []
     for a, b in sentences:
         if b <= a:
@@ -373,7 +380,7 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
     return found
 
 
-def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int]) -> bool:
+def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], doc=None) -> bool:
     """Rules ``trigger.in_quote`` and ``trigger.case_item``: whether a trigger candidate directs
     someone: not inside a title or quotation, a case description (``……不予配合和协助……的；``) or
     a noun phrase (``应当注销的其他情形``). A trigger right after an actor phrase is a main
@@ -398,8 +405,8 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int]) -> 
     if case and not after.endswith(("目的", "的要求")) and not (
             case.group(0) != "的" and g.actor_before(text, seg_s, ts)):
         return False  # a case description or a relative clause: 应当注销的其他情形 / 不能满足条件的
-    nxt = g.pos_tokens(text[te:min(len(text), te + 12)])
-    if (len(nxt) >= 2 and nxt[0].pos.startswith("v") and nxt[1].word == "的" and not _DUTY_PHRASE.match(word)
+    nxt = _words_after(doc, text, te, 2)
+    if (len(nxt) == 2 and g.tag_of(nxt[0]).startswith("v") and nxt[1] == "的" and not _DUTY_PHRASE.match(word)
             and not g.actor_before(text, seg_s, ts)):
         return False  # rule trigger.modifier: 可识别的自然人, 应当告知的其他事项, 详细可操作的预案
     if re.fullmatch(r"(对|对于|针对)", before.strip()) and "的" in after:
@@ -407,8 +414,8 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int]) -> 
     m = re.search(r"(或者|或)$", before)
     if m and any(before[:m.start()].endswith(text[te:te + n]) for n in range(2, 5)):
         return False  # 作出受理或者不予受理的书面决定; 知道或者应当知道 (a standard of knowledge, no duty)
-    bt = g.pos_tokens(before[-6:]) if before else ()
-    if bt and bt[-1].pos == "p" and bt[-1].word in g.words("inner_adverbial_opener") and bt[-1].word not in ("由", "除", "除了"):
+    prev = _word_before(doc, text, ts)
+    if prev and g.tag_of(prev) == "p" and prev in g.words("inner_adverbial_opener") and prev not in ("由", "除", "除了"):
         return False  # 自应当订立……之日起: the modal sits inside a prepositional phrase
     if word == "负责":
         return "由" in before
@@ -531,7 +538,7 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
         if k + 1 < len(triggers) and triggers[k + 1].start_char < stop:
             cut = _next_prefix_start(text, prot, f.action_start, triggers[k + 1], seg_bounds, a, b)
             stop = min(stop, cut)
-        stop = _parallel_subject_cut(text, f.action_start, stop, seg_bounds)
+        stop = _parallel_subject_cut(text, f.action_start, stop, seg_bounds, doc)
         f.action_end = stop
         act = text[f.action_start:stop]
         if span.label_ != "encouraged" and (g.authority_act(act) or f.outcome and act.lstrip().startswith("批准")):
@@ -545,6 +552,25 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
             boundary += 1
         out.append(f)
     return out
+
+
+def _words_after(doc, text: str, pos: int, n: int) -> list[str]:
+    """The ``n`` jieba words of the paragraph starting at ``pos`` (the Doc's own tokens)."""
+    out = []
+    while len(out) < n and doc is not None:
+        tok = doc.token_from(pos)
+        if tok is None or tok[0] != pos:
+            break
+        out.append(text[tok[0]:tok[1]])
+        pos = tok[1]
+    return out
+
+
+def _word_before(doc, text: str, pos: int) -> str:
+    """The jieba word of the paragraph ending at ``pos``, or ``""``."""
+    if doc is None:
+        return ""
+    return doc.word_ending(pos)
 
 
 def _split_segments(text, prot, s, e) -> list[tuple[int, int]]:
@@ -586,7 +612,7 @@ def _next_prefix_start(text, prot, action_start, nxt, seg_bounds, a, b) -> int:
     return s - 1
 
 
-def _parallel_subject_cut(text: str, start: int, stop: int, seg_bounds: list[int]) -> int:
+def _parallel_subject_cut(text: str, start: int, stop: int, seg_bounds: list[int], doc=None) -> int:
     """Where an action ends because a parallel clause with its own subject begins:
     ``各级市场监管部门应积极履行认证监管职能,认可机构强化认可约束`` stops before ``认可机构``.
 
@@ -605,6 +631,10 @@ def _parallel_subject_cut(text: str, start: int, stop: int, seg_bounds: list[int
         e = min(e, stop)
         if _CAUSATIVE.search(text, start, s):
             return stop
+        first = _words_after(doc, text, s, 1)
+        if first and g.tag_of(first[0])[:1] in ("p", "d", "c", "u", "m", "q", "f") \
+                and first[0] not in g.words("determiner"):
+            continue  # a preposition, adverb or conjunction opens no actor (a cheap look first)
         if g.starts_clause_with_actor(text, s, e):
             return x
     return stop

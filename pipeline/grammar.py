@@ -21,6 +21,7 @@ Word classes come from ``pipeline/data/grammar.json``; each entry names its sour
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -59,9 +60,11 @@ def starts_with(text: str, cls: str) -> str | None:
     cands = [text[:n] for n in _lengths(cls) if n <= len(text) and text[:n] in ws]
     if not cands:
         return None
-    bounds = {t.end for t in pos_tokens(text if len(text) <= 80 else text[:40])}
+    freq = _pos_tokenizer().tokenizer.FREQ
     for w in cands:
-        if len(w) in bounds or len(w) == len(text):
+        n = len(w)
+        # a word boundary: no dictionary word runs on past the candidate (经营者, 从事, 对外, 在于)
+        if not any(freq.get(text[:k], 0) > 0 for k in range(n + 1, min(len(text), n + 3) + 1)):
             return w
     return None
 
@@ -102,6 +105,12 @@ def _pos_tokenizer():
     for w in words("segmenter_split"):
         tk.suggest_freq(tuple(w.split()), tune=True)
     return jieba.posseg.POSTokenizer(tk)
+
+
+def tag_of(word: str) -> str:
+    """jieba's dictionary part-of-speech tag of ``word`` (``"x"`` when the dictionary lacks it):
+    a lookup, no segmentation."""
+    return _pos_tokenizer().word_tag_tab.get(word, "x")
 
 
 def _unjoined(ch: str) -> bool:
@@ -800,15 +809,13 @@ def _actor_opening(text: str, segs, kinds, k0: int) -> Reading | None:
     return Reading(subject=(s, a), condition=cond, rule="subject.fronted_topic")
 
 
+_QUANTITY = re.compile(r"[0-9０-９一二三四五六七八九十百两几]+[个名家位所]?(?:以上|以下)?")
+
+
 def _skip_quantifier(text: str, s: int, e: int) -> int:
     """``s`` moved past a leading quantity (``两个以上``, ``三名``) before an actor phrase."""
-    toks = pos_tokens(text[s:e])
-    k = 0
-    while k < len(toks) and (toks[k].pos in ("m", "q", "mq") or toks[k].word in ("以上", "以下", "个", "名")):
-        k += 1
-    if 0 < k < len(toks):
-        return s + toks[k].start
-    return s
+    m = _QUANTITY.match(text, s, e)
+    return m.end() if m and m.end() < e else s
 
 
 def _names_actor(text: str, s: int, e: int) -> bool:
