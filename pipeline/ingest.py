@@ -265,7 +265,10 @@ def _continues(prev: str, nxt: str, width: int) -> bool:
     if "关于" in prev and _TITLE_WORDS.search(prev):  # a title's last line
         return False
     if width:
-        return len(prev) >= width * 0.8 or (prev[-1] not in _TERMINAL and "关于" in prev and len(prev) >= 12)
+        return (len(prev) >= width * 0.8 or (prev[-1] not in _TERMINAL and "关于" in prev and len(prev) >= 12)
+                # a line with a comma inside is part of a sentence, not a heading, even when a
+                # shorter name on it leaves it short of the page width
+                or prev[-1] not in _TERMINAL and re.search(r"[，、；]", prev) is not None and len(prev) >= width * 0.5)
     return len(prev) > 40  # a heading is short; a paragraph cut by the layout is long
 
 

@@ -278,8 +278,8 @@ def _modals() -> tuple[str, ...]:
 def split_fused_modals(words: list[str], freq: dict) -> list[str]:
     """Words with a modal glued into them split again, so the trigger matcher sees the modal:
     a rare dictionary phrase (frequency under 10: ``要从严``, ``不得公开``) that starts with a
-    modal followed by a word, or a word jieba's HMM made up (not in the dictionary: ``库应``)
-    that ends in ``应``/``须``/``需``. Lexicalised words (``需要``, ``应用``, ``不得不``) are frequent
+    modal followed by a word, or a two-character word jieba's HMM made up (not in the dictionary:
+    ``库应``, ``人要`` in ``经营人要``) that ends in ``应``/``须``/``需``/``要``. Lexicalised words (``需要``, ``应用``, ``不得不``) are frequent
     dictionary entries and stay whole.
 
     Args:
@@ -295,7 +295,7 @@ def split_fused_modals(words: list[str], freq: dict) -> list[str]:
             if m:
                 out += [m, w[len(m):]]
                 continue
-        if len(w) == 2 and f is None and w[1] in "应须需" and freq.get(w[0], 0) >= 10:
+        if len(w) == 2 and not f and w[1] in "应须需要" and freq.get(w[0], 0) >= 10:
             out += [w[0], w[1]]
             continue
         out.append(w)
