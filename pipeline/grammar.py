@@ -227,7 +227,7 @@ def nominal_run(text: str, start: int = 0, end: int | None = None) -> int:
             pass  # 被授权单位, 被投诉人: the passive names an actor
         elif t.pos == "p" and i > 0 and toks[i - 1].word in coord and (
                 "的" in seg[t.start:t.start + 20]
-                or i + 1 < len(toks) and _is_nominal(toks[i + 1]) and has_actor_head(toks[i + 1].word)):
+                or any(_is_nominal(x) and has_actor_head(x.word) for x in toks[i + 1:i + 3])):
             pass  # a conjunct with its own relative clause (认证机构以及与认证有关的检查机构)
         else:
             break
@@ -665,8 +665,12 @@ def read_head(text: str, hs: int, he: int) -> Reading:
         j = seg.rfind("的")
         np_s = hs + j + 1
         np_e = nominal_run(text, np_s, core_e)
-        if np_e - np_s >= 2 and np_e == subject_extent(text, np_s, core_e) and has_actor_head(text[np_s:np_e]):
-            return Reading(subject=(np_s, np_e), condition=(hs, np_s), rule="subject.head_relative",
+        if np_e - np_s >= 2 and np_e == subject_extent(text, np_s, core_e):
+            if has_actor_head(text[np_s:np_e]):
+                return Reading(subject=(np_s, np_e), condition=(hs, np_s), rule="subject.head_relative",
+                               extra=(np_e, he) if text[np_e:core_e].strip() else None)
+            # a thing keeps its relative clause (已建成的小区配套幼儿园)
+            return Reading(subject=(hs, np_e), rule="subject.head",
                            extra=(np_e, he) if text[np_e:core_e].strip() else None)
     if first.pos == "p" or first.word in _wordset("inner_adverbial_opener") or first.pos in ("d", "c", "m", "t") \
             or first.word in _wordset("authority_act") and not has_actor_head(seg):
