@@ -108,11 +108,21 @@ def _summary_table(results) -> None:
 @click.option("--threshold", default=0.5, show_default=True, help="Minimum action overlap F1 for a match.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @click.option("--show-errors", default=20, show_default=True, help="How many errors to list (0: none).")
+@click.option("--by-rule", is_flag=True, help="Subject accuracy per grammar rule (which rule an error came from).")
 @_errors_as_messages
-def eval_(gold_dir, pred_dir, threshold, as_json, show_errors):
+def eval_(gold_dir, pred_dir, threshold, as_json, show_errors, by_rule):
     """Score PRED_DIR (default: extracted/) against the gold files in GOLD_DIR."""
-    from .evaluate import score
+    from .evaluate import score, subject_errors_by_rule
 
+    if by_rule:
+        rows = subject_errors_by_rule(gold_dir, pred_dir, threshold)
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        click.echo(f"{'rule':28} {'matched':>8} {'wrong subject':>14}")
+        for rule, r in rows.items():
+            click.echo(f"{rule:28} {r['matched']:8d} {r['wrong']:14d}")
+        return
     result, errors = score(gold_dir, pred_dir, threshold)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))

@@ -144,3 +144,28 @@ def score(gold_dir: str | Path, pred_dir: str | Path, threshold: float = 0.5) ->
               "clause_text_accuracy": round(tot["c_text"] / tot["c_tp"], 4) if tot["c_tp"] else 0.0,
               "per_doc": per_doc}
     return result, errors
+
+
+def subject_errors_by_rule(gold_dir: str | Path, pred_dir: str | Path, threshold: float = 0.5) -> dict[str, dict]:
+    """How the subjects each grammar rule set fare against the gold: ``{rule id: {"matched": n,
+    "wrong": n}}`` over matched obligations, by the first rule the prediction records
+    (``rules`` of the JSONL; ``"(none)"`` for predictions without). For finding which rule an
+    error came from (the design's ``eval --by-rule``).
+
+    Raises:
+        EvalError: as :func:`score`.
+    """
+    gold_dir, pred_dir = Path(gold_dir), Path(pred_dir)
+    names = sorted(p.name[: -len(".obligations.jsonl")] for p in gold_dir.glob("*.obligations.jsonl"))
+    if not names:
+        raise EvalError(f"{gold_dir}: no *.obligations.jsonl gold files")
+    out: dict[str, dict] = {}
+    for name in names:
+        g_obl = _load(gold_dir / f"{name}.obligations.jsonl")
+        p_obl = _load(pred_dir / f"{name}.obligations.jsonl")
+        for i, j in _match(g_obl, p_obl, threshold):
+            rules = p_obl[j].get("rules") or ["(none)"]
+            row = out.setdefault(rules[-1] if rules[-1].startswith("recover.") else rules[0], {"matched": 0, "wrong": 0})
+            row["matched"] += 1
+            row["wrong"] += not _subject_ok(g_obl[i], p_obl[j])
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]["wrong"]))

@@ -980,5 +980,5 @@ def _notice_year(notice: Notice) -> int | None:
 
 
 def _clean(s: str) -> str:
-    s = re.sub(rf"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", s).strip()
+    s = re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", s).strip()
     return s.strip("，；。：、,;: ")

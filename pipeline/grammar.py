@@ -240,7 +240,7 @@ def relative_split(text: str, s: int, e: int) -> int:
     (``从事产品质量检验、认证的社会中介机构`` → start of ``社会中介机构``); ``s`` when the
     phrase has none. A ``的`` after a noun is genitive (``列入目录产品的生产者``) and stays."""
     toks = pos_tokens(text[s:e])
-    cut, verb, depth = s, False, 0
+    cut, depth = s, 0
     for k, t in enumerate(toks):
         depth += t.word in _BRACKETS
         depth -= t.word in "）)"

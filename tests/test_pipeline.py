@@ -202,3 +202,14 @@ def test_schema_5_database_is_upgraded_in_place(tmp_path):
     assert rows and all(r.actors for r in rows)
     linked = {oid: a for oid, a in db.execute("select obligation_id, actor_id from obligation_actors")}
     assert all(linked[r.id] in r.actors for r in rows)
+
+
+def test_eval_by_rule_says_which_rule_set_each_subject(corpus_run):
+    _, out, _, _ = corpus_run
+    res = CliRunner().invoke(cli, ["eval", str(GOLD), str(out), "--by-rule", "--json"])
+    assert res.exit_code == 0, res.output
+    import json
+    rows = json.loads(res.output)
+    assert rows["subject.head"]["matched"] > 200
+    assert rows["recover.none"]["wrong"] == rows["recover.none"]["matched"]  # an empty subject is never right
+    assert sum(r["matched"] for r in rows.values()) == score(GOLD, out)[0]["obligations"]["tp"]
