@@ -448,7 +448,7 @@ def is_basis(seg: str) -> bool:
 def authority_act(action: str) -> bool:
     """Whether ``action`` opens with an act only an authority performs (``责令``, ``处…罚款``,
     ``没收``, ``吊销``, ``不予批准``)."""
-    a = action.lstrip()
+    a = re.sub(r"^(予以|依法|并|可以|可|一律)+", "", action.lstrip())  # 予以没收, 依法吊销
     w = starts_with(a, "authority_act")
     if not w:
         return False
