@@ -455,13 +455,19 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
             if m:
                 s = head[0] + m.start(1)
                 reading = g.Reading(subject=(s, ts), rule="subject.by")
-        elif text.startswith("由", te):
-            e = g.actor_phrase(text, te + 1, seg_end)
-            if e <= te + 1:
-                e = g.nominal_run(text, te + 1, seg_end)
-            if e > te + 1:
-                rel = g.relative_split(text, te + 1, e)
-                s0 = rel if e - rel >= 2 and not g.bare_head(text[rel:e]) else te + 1
+        elif text.startswith("由", by := _after_adverbs(text, te, seg_end)):
+            # 应当由X…, 也可以直接由X…: the actor after 由 (adverbs between are skipped)
+            e = g.actor_phrase(text, by + 1, seg_end)
+            if e <= by + 1:
+                e = g.nominal_run(text, by + 1, seg_end)
+            de = text.find("的", by + 1, min(seg_end, by + 9))
+            if e <= by + 1 and de > 0:  # 由共同的上一级市场监督管理部门: a modifier before the actor
+                e2 = g.actor_phrase(text, de + 1, seg_end)
+                if e2 > de + 1:
+                    e = e2
+            if e > by + 1:
+                rel = g.relative_split(text, by + 1, e)
+                s0 = rel if e - rel >= 2 and not g.bare_head(text[rel:e]) else by + 1
                 reading = g.Reading(subject=(s0, e), rule="subject.by")
         if reading.subject is None and span.label_ != "encouraged":
             reading = g.read_head(text, *head)
@@ -523,7 +529,12 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
             f.condition, f.cond_span = carried
         if f.subject is None and out:
             prior = [o for o in out if o.subject and o.source in ("explicit", "sentence")]
-            if prior:
+            party = _ordered_party(text, out[-1], a)
+            if party:
+                # X……的，Y应当责令其停业整顿，停业整顿期间不得…: the ordered party (其) is bound
+                f.subject, f.source, f.is_actor = _notice_name(party, ctx), "sentence", True
+                f.rules.append("subject.sentence")
+            elif prior:
                 f.subject, f.source, f.is_actor = prior[-1].subject, "sentence", prior[-1].is_actor
                 f.rules.append("subject.sentence")
         # ---- action
@@ -552,6 +563,28 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
             boundary += 1
         out.append(f)
     return out
+
+
+def _after_adverbs(text: str, pos: int, end: int) -> int:
+    """``pos`` moved past adverbs (``直接``, ``依法``) standing right after a trigger."""
+    e = pos
+    for t in g.pos_tokens(text[pos:min(end, pos + 12)]):
+        if t.word in g.words("trailing_adverb") or t.pos in ("d", "ad"):
+            e = pos + t.end
+            continue
+        break
+    return e
+
+
+def _ordered_party(text: str, prev: _Found, a: int) -> str | None:
+    """The party a previous ``责令其……`` ordered, when it opens the sentence's fronted case: the
+    actor phrase at the sentence start (``认证机构、实验室有下列情形之一的``)."""
+    act = text[prev.action_start:prev.action_end].lstrip()
+    if not act.startswith("责令其"):
+        return None
+    s = g.strip_lead(text, a, prev.ts)
+    e = g.actor_phrase(text, s, prev.ts)
+    return text[s:e] if e > s else None
 
 
 def _words_after(doc, text: str, pos: int, n: int) -> list[str]:

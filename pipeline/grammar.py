@@ -192,6 +192,12 @@ def nominal_run(text: str, start: int = 0, end: int | None = None) -> int:
     preposition, adverb, other conjunction or punctuation ends it.
     """
     end = len(text) if end is None else end
+    lead = starts_with(text[start:end], "determiner") or starts_with(text[start:end], "level_prefix")
+    if lead and len(lead) >= 2 and start + len(lead) < end:
+        # 上一级市场监督管理部门, 县级以上地方……: a multi-word prefix jieba splits (上/一/级)
+        e = nominal_run(text, start + len(lead), end)
+        if e > start + len(lead):
+            return e
     seg = text[start:end]
     toks = pos_tokens(seg)
     coord, det = _wordset("coordinator"), _wordset("determiner")
