@@ -226,8 +226,8 @@ def nominal_run(text: str, start: int = 0, end: int | None = None) -> int:
             pass
         elif t.pos.startswith("v") and w not in _wordset("inner_adverbial_opener"):
             pass  # a verb compounded into the noun (认证机构, 监督管理部门) or a relative clause
-        elif t.pos in ("f", "a") and last_good and i + 1 < len(toks) and _is_nominal(toks[i + 1]):
-            pass  # a locative or adjective inside a name (长江中游三省, 小区配套幼儿园)
+        elif (t.pos == "a" or t.pos == "f" and last_good) and i + 1 < len(toks) and _is_nominal(toks[i + 1]):
+            pass  # a locative or adjective inside a name (长江中游三省, 小区配套幼儿园, 私募基金管理人)
         elif w == "被" and i == 0 and i + 1 < len(toks) and any(
                 _is_nominal(x) and has_actor_head(x.word) for x in toks[i + 1:i + 3]):
             pass  # 被授权单位, 被投诉人: the passive names an actor
