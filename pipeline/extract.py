@@ -426,7 +426,8 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], doc
         # 鼓励 opens its statement, follows adverbs, or has the urging party before it (国家鼓励…)
         return (not b or g.strip_trailing_adverbs(b, 0, len(b)) == 0 or g.actor_before(text, seg_s, ts)
                 or b in g.words("urger"))
-    if word in ("要", "需", "须", "可") and re.search(r"[是为只所]$", before):
+    if word in ("要", "需", "须", "可") and (_word_before(doc, text, ts) if doc is not None else before[-1:]) in (
+            "是", "为", "只", "所"):  # 所需, 是要: not 律师事务所要 (the word before is 事务所)
         return False
     return True
 
