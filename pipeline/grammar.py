@@ -179,7 +179,8 @@ def has_actor_head(phrase: str) -> bool:
     # a two-character word (银行, 专家, 外商) is a head unless the phrase already named an actor
     # before it (认证机构国际化布局: 布局 is no 局)
     return (_is_nominal(last) and not last.pos.startswith("v")
-            and not any(has_actor_head(t.word) for t in toks[:-1] if len(t.word) >= 2))
+            and not any(t.word in _wordset("actor_head") or len(t.word) >= 2 and has_actor_head(t.word)
+                        for t in toks[:-1]))
 
 
 def nominal_run(text: str, start: int = 0, end: int | None = None) -> int:
@@ -568,6 +569,12 @@ RULES: tuple[Rule, ...] = (
                   {"subject": "认证委托人", "condition": "认证委托人对认证结果有异议的", "source": "explicit"},
                   "认证委托人")),
          D + " 'A known actor that opens a ……的 case'; DECISIONS-complaint 'condition includes its own subject'"),
+    Rule("subject.pivot", "subject", 31,
+         "A statement opening with a pivotal verb (指导, 督促, 推动, 要求 …) and an actor: the actor "
+         "(the pivot of 兼语句 V+X+VP) is who does the later duty.",
+         (Example("指导地方市场监管部门综合运用各种管理手段，能够通过教育引导等方式管理的，一般不予罚款。", "不予",
+                  {"subject": "地方市场监管部门", "source": "explicit"}, "地方市场监管部门"),),
+         "现代汉语 兼语句; gold samr-2024-103 附件2/一"),
     Rule("subject.fronted_topic", "subject", 32,
          "An actor phrase opening a topic segment that is no case (``市场监督管理部门处理投诉举报，应当…``).",
          (Example("市场监督管理部门处理投诉举报，应当遵循公正、高效的原则。", "应当",
@@ -791,6 +798,14 @@ def _actor_opening(text: str, segs, kinds, k0: int) -> Reading | None:
         b_e = actor_phrase(text, by + 1, e)
         if b_e > by + 1:
             return Reading(subject=(by + 1, b_e), rule="subject.by")
+    piv = starts_with(text[s:e], "causative_verb")
+    if piv and kinds[k0] == "other":
+        # 指导地方市场监管部门综合运用……，……的，一般不予罚款: the pivot of 指导X做Y acts
+        p_e = actor_phrase(text, s + len(piv), e)
+        if p_e > s + len(piv) and p_e < e:
+            last_case = max((i for i, k in enumerate(kinds) if k == "case"), default=-1)
+            cond = _span(text, segs[last_case][0], segs[last_case][1]) if last_case > k0 else None
+            return Reading(subject=(s + len(piv), p_e), condition=cond, rule="subject.pivot")
     a = actor_phrase(text, s, e)
     if a <= s and not starts_with(text[s:e], "condition_opener"):
         # 收到举报的市场监督管理部门认为……的: a relative clause before the actor
