@@ -768,9 +768,23 @@ def _abbreviations(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(out.items())
 
 
-_EACH = re.compile(r"(^|[、，,和及与])各(?!级|[地方](?:[、，,和及与]|$))(?=[^、，,和及与]{2,})")
-"""各 at the start of a conjunct (各地区、各部门 → 地区、部门), not 各级 (part of the name) and not the
-whole conjuncts 各地 / 各方 (GUIDELINES.md Actors; DECISIONS-kindergarten '各地 stays')."""
+def _drop_each(name: str) -> str:
+    """各 dropped at the start of every conjunct (各地区、各部门 → 地区、部门), conjuncts split at
+    coordinator words (so 参与各方 keeps its 各); not 各级 (part of the name) and not the whole
+    conjuncts 各地 / 各方 (GUIDELINES.md Actors; DECISIONS-kindergarten '各地 stays')."""
+    if "各" not in name:
+        return name
+    toks = g.pos_tokens(name)
+    out, conj_start = [], True
+    for k, t in enumerate(toks):
+        w = t.word
+        nxt = toks[k + 1].word if k + 1 < len(toks) else ""
+        if conj_start and w.startswith("各") and not w.startswith("各级") and not (
+                w in ("各地", "各方") and (not nxt or nxt in g.words("coordinator"))):
+            w = w[1:] if len(w) > 1 else w if not nxt else ""
+        out.append(w)
+        conj_start = t.word in g.words("coordinator") or t.word in "，,"
+    return "".join(out)
 
 
 def _notice_name(name: str, ctx: _Context) -> str:
@@ -786,9 +800,7 @@ def _notice_name(name: str, ctx: _Context) -> str:
         n = re.sub(r"[（(](?:以下)?(?:简称|统称)[^（）()]*[）)]", "", n)
         for full, short in sorted(ctx.abbreviations.items(), key=lambda x: -len(x[0])):
             n = n.replace(full, short)
-    if n.startswith("各") and not n.startswith("各级") and not re.match(r"各[地方](?:[、，,和及与]|$)", n) and len(n) > 2:
-        n = n[1:]
-    n = _EACH.sub(lambda mm: mm.group(1), n)
+    n = _drop_each(n)
     if n in ctx.abbreviations:
         n = ctx.abbreviations[n]
     return re.sub(r"(?<=.{2})等$", "", n) if n.endswith("等") and g.has_actor_head(n[:-1]) and "、" not in n else n

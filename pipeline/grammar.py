@@ -278,8 +278,10 @@ def subject_extent(text: str, s: int, e: int) -> int:
             close = seg.find(_BRACKETS[w], t.start)
             skip_to = close + 1 if close > 0 else len(seg)
             continue
-        if w in _wordset("level_prefix") or w in _wordset("determiner"):
-            continue
+        if w in _wordset("level_prefix") or w in _wordset("determiner") or w.startswith("各") and len(w) > 1:
+            continue  # 县级以上, 有关, 各省 (各 + a noun, one jieba word)
+        if p == "f" and k + 1 < len(toks) and toks[k + 1].word == "的":
+            continue  # 产品或者其包装上的标识: a locative before 的 stays in the noun phrase
         if p == "p" and toks[k - 1].word in coord:
             continue  # 委托企业或者被委托企业
         if p == "p" and not any(_is_nominal(x) for x in toks[:k]):
@@ -769,8 +771,9 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
             lead = s
             while lead < e and pos_tokens(text[lead:e])[0].pos in ("d", "ad"):
                 lead += len(pos_tokens(text[lead:e])[0].word)
-            if subject_extent(text, lead, e) != e:
-                break
+            if subject_extent(text, lead, e) != e or j >= 0 and not bare_head(text[np_s:np_e]) \
+                    and _names_actor(text, s, np_s):
+                break  # ……各方盖章或者签字的认证记录: a fronted object, its modifier names who acted
             np_s = s
         if np_e == e and np_e - np_s >= 2 and (np_s == s or not _names_actor(text, s, np_s)):
             cond_s = segs[0][0] if k > 0 else s
