@@ -607,6 +607,20 @@ RULES: tuple[Rule, ...] = (
          (Example("认证机构应当公开认证基本规范，不得误导认证委托人。", "不得",
                   {"subject": "认证机构", "condition": None, "source": "sentence"}, "认证机构"),),
          G + " 'One statement per (subject, trigger, action)'"),
+    Rule("subject.target", "subject", 42,
+         "A dated goal opening a sentence (``到2026年底，……``): an actor inside its grammatical "
+         "subject is the subject, else the subject is taken verbatim up to the predicate.",
+         (Example("到2026年底，认证机构质量负责人制度全面实施。", "到2026年底",
+                  {"subject": "认证机构", "source": "explicit"}, "认证机构"),
+          Example("到2026年底，质量认证有效性全面提高。", "到2026年底",
+                  {"subject": "质量认证有效性", "source": "explicit"})),
+         G + " modality 'target'; " + D + " targets"),
+    Rule("trigger.dated_goal", "trigger", 43,
+         "A date phrase inside a statement with no modal (``于2019年4月底前完成``) is a target; each "
+         "action stops before the next date phrase.",
+         (Example("该项工作于2019年4月底前完成。", "于2019年4月底前",
+                  {"subject": "该项工作", "source": "explicit"}),),
+         "DECISIONS-kindergarten 'Targets'"),
     Rule("recover.authority", "recovery", 50,
          "An authority act (``责令``, ``处…罚款``, ``没收``, ``吊销``, ``不予批准``) binds the "
          "competent authority the notice names (``X主管……工作``, else the regulator it names as "
@@ -617,6 +631,10 @@ RULES: tuple[Rule, ...] = (
     Rule("recover.clause", "recovery", 60,
          "An elided subject is the subject of an earlier sentence of the same clause.",
          (), G + " Actors 'When the subject is elided, recover it: first from an earlier sentence'"),
+    Rule("recover.agent", "recovery", 61,
+         "An action ``V O`` whose clause names the agent of the act elsewhere (``推荐性国家标准由国务院"
+         "标准化行政主管部门制定``) binds that agent.",
+         (), "标准化法 第十一条 (the article's second paragraph names who 制定)"),
     Rule("recover.heading", "recovery", 62,
          "…then an actor named in the clause's heading or an enclosing heading (``1. 总局层面``).",
          (), G + " Actors"),

@@ -148,3 +148,10 @@ def test_no_fragment_is_ever_reported_as_a_subject(corpus_run):
 ])
 def test_failure_classes_of_unseen_text(text, expected):
     assert [(o.subject, o.trigger, o.action) for o in read_statement(text)] == expected
+
+
+def test_every_rule_an_obligation_names_is_in_the_table(corpus_run):
+    _, out, _, _ = corpus_run
+    used = {r for f in out.glob("*.obligations.jsonl") for line in f.read_text(encoding="utf-8").splitlines()
+            for r in json.loads(line)["rules"]}
+    assert used and used <= g.RULE_IDS, used - g.RULE_IDS
