@@ -234,20 +234,19 @@ def _views(nlp, paragraphs: list[str]):
 
 
 class _Mark(NamedTuple):
-    """A plain copy of a spaCy span: actor entity, trigger, deadline or citation."""
+    """A plain copy of a spaCy span: trigger, deadline or citation."""
     label_: str
     start_char: int
     end_char: int
     text: str
-    ent_id_: str = ""
     key: str | None = None
 
 
 class _View:
-    """A read-only snapshot of (part of) a spaCy ``Doc``: text, actor entities (``ents``) and
-    span groups (``spans``) with offsets into ``text``, and the token boundaries.
+    """A read-only snapshot of (part of) a spaCy ``Doc``: text and span groups (``spans``) with
+    offsets into ``text``, and the token boundaries.
 
-    ``Doc.text`` and ``Doc.ents`` are rebuilt on every access; the rules read them hundreds of
+    ``Doc.text`` and the span groups are rebuilt on every access; the rules read them hundreds of
     times per paragraph, so they are materialised once per Doc, and a paragraph's share of them
     is cut out on first use (most paragraphs are never read past their triggers).
     """
@@ -262,11 +261,10 @@ class _View:
     @classmethod
     def of_doc(cls, doc) -> "_View":
         text = doc_text(doc)
-        marks = {"ents": [_Mark(e.label_, e.start_char, e.end_char, text[e.start_char:e.end_char], e.ent_id_)
-                          for e in doc.ents]}
+        marks = {}
         for k, v in doc.spans.items():
             marks[k] = sorted((_Mark(s.label_, *(exact := s._.chars or (s.start_char, s.end_char)),
-                                     text[exact[0]:exact[1]], "", s._.key) for s in v), key=_start_char)
+                                     text[exact[0]:exact[1]], s._.key) for s in v), key=_start_char)
         starts = doc.to_array(IDX).tolist()
         ends = (doc.to_array(IDX) + doc.to_array(LENGTH)).tolist()
         view = cls(text, marks, starts, ends)
@@ -274,7 +272,7 @@ class _View:
         return view
 
     def group(self, name: str) -> list[_Mark]:
-        """The marks of one group (``ents``, ``triggers``, ``deadlines``, ``citations``)."""
+        """The marks of one group (``triggers``, ``deadlines``, ``citations``)."""
         got = self._cut.get(name)
         if got is None:
             start, end = self._start, self._start + len(self.text)
@@ -284,13 +282,9 @@ class _View:
                 if m.start_char >= end:
                     break
                 if m.end_char <= end:
-                    got.append(_Mark(m.label_, m.start_char - start, m.end_char - start, m.text, m.ent_id_, m.key))
+                    got.append(_Mark(m.label_, m.start_char - start, m.end_char - start, m.text, m.key))
             self._cut[name] = got
         return got
-
-    @property
-    def ents(self) -> list[_Mark]:
-        return self.group("ents")
 
     def token_from(self, pos: int) -> tuple[int, int] | None:
         """(start, end) of the first token starting at or after ``pos``, or ``None``."""
@@ -674,6 +668,12 @@ def _parallel_subject_cut(text: str, start: int, stop: int, seg_bounds: list[int
     return stop
 
 
+@lru_cache(maxsize=1)
+def _target_predicate() -> re.Pattern:
+    """The predicates of a dated goal (class ``target_predicate``), built once."""
+    return re.compile("(" + "|".join(g.words("target_predicate")) + ")(?!性)")
+
+
 def _target(text, a, b, ctx) -> _Found | None:
     s = a
     while s < b and text[s].isspace():
@@ -689,7 +689,7 @@ def _target(text, a, b, ctx) -> _Found | None:
         f.subject = _notice_name(text[fs:e], ctx)
         return f
     first = text[fs:seg_end]
-    p = re.compile("(" + "|".join(g.words("target_predicate")) + ")(?!性)").search(first, 2)
+    p = _target_predicate().search(first, 2)
     gs_e = fs + (p.start() if p else len(first))
     # an actor inside the grammatical subject is the subject (认证机构质量负责人制度全面实施 → 认证机构)
     rel = g.relative_split(text, fs, gs_e)

@@ -881,11 +881,7 @@ def case_condition(text: str, segs: list[tuple[int, int]]) -> tuple[int, int] | 
     idx = [i for i, (s, e) in enumerate(segs) if is_case(text[s:e])]
     if not idx:
         return None
-    first = idx[0]
-    while first > 0 and not is_basis(text[segs[first - 1][0]:segs[first - 1][1]]) and first - 1 not in idx:
-        break
-    s = segs[first][0]
-    return _span(text, s, segs[idx[-1]][1])
+    return _span(text, segs[idx[0]][0], segs[idx[-1]][1])
 
 
 def urged_actor(text: str, te: int, end: int) -> tuple[int, int] | None:
