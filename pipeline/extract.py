@@ -803,7 +803,38 @@ def _notice_name(name: str, ctx: _Context) -> str:
     n = _drop_each(n)
     if n in ctx.abbreviations:
         n = ctx.abbreviations[n]
+    n = _contracted_name(n, ctx.notice.text)
     return re.sub(r"(?<=.{2})等$", "", n) if n.endswith("等") and g.has_actor_head(n[:-1]) and "、" not in n else n
+
+
+@lru_cache(maxsize=4096)
+def _contracted_name(name: str, text: str) -> str:
+    """The notice's contracted name for ``R的H`` when ``H`` is a bare head (``组织``, ``人``) and
+    the notice writes ``XH`` where the characters of ``X`` (two or three) are taken in order from
+    ``R``, starting with its first: ``获得产品认证的组织`` → ``获证组织``. A coordinated name
+    (``获得认证的组织和个人``) is kept. Source: the contraction rule of Chinese abbreviations
+    (缩略: characters taken in order from the full form, 获得证书→获证) and DECISIONS-cert-mark.md
+    ("The bare head 组织 is no name, so the text's short name is used")."""
+    m = re.fullmatch(r"(.{2,12}?)的([^的、]{1,4})", name)
+    if not m or not g.bare_head(m.group(2)) or any(c in name for c in "、，和及与或"):
+        return name
+    rel, head = m.groups()
+    best = None
+    k = text.find(head)
+    while k >= 0:
+        for n in (2, 3):
+            x = text[max(0, k - n):k]
+            if len(x) == n and x[0] == rel[0] and x != rel and _in_order(x, rel) \
+                    and all("\u4e00" <= c <= "\u9fff" for c in x) and "的" not in x:
+                if text.count(x + head) >= 2 and (best is None or len(x) > len(best) - len(head)):
+                    best = x + head
+        k = text.find(head, k + 1)
+    return best or name
+
+
+def _in_order(short: str, full: str) -> bool:
+    it = iter(full)
+    return all(c in it for c in short)
 
 
 def _recover(f: _Found, clause, idx, by_path, ctx: _Context, line: str = "") -> None:

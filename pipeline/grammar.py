@@ -257,7 +257,24 @@ def relative_split(text: str, s: int, e: int) -> int:
             prev = toks[k - 1]
             if prev.pos.startswith(("v", "a", "d")) and not _is_nominal(prev):
                 cut = s + t.end
+            elif _verb_object_relative(toks[:k], text[s + t.end:e]):
+                cut = s + t.end  # 有处理权限的|市场监督管理部门: a verb and its object, then 的
     return cut
+
+
+def _verb_object_relative(mod: list, head: str) -> bool:
+    """Whether the words ``mod`` before a ``的`` that follows a noun are a verb-object relative
+    clause (``有处理权限``, ``负责认证工作``) rather than a possessor (``列入目录产品的生产者``:
+    the producer *of* the product). A relative clause opens with a verb and its last noun is no
+    actor (an actor before 的 possesses: ``认证机构的人员``); before an agentive head in
+    ``者`` (``生产者``, ``销售者``) the noun is that agent's object, so the 的 is genitive."""
+    first = mod[0] if mod else None
+    if first is None or not first.pos.startswith("v") or _is_nominal(first):
+        return False
+    if first.word in _wordset("determiner") or has_actor_head(mod[-1].word):
+        return False
+    head = re.split(r"[、和及与或]", head)[0]
+    return not head.endswith("者")
 
 
 def subject_extent(text: str, s: int, e: int) -> int:
@@ -314,6 +331,30 @@ def document(text: str):
 @lru_cache(maxsize=65536)
 def _recurs(doc_id: int, phrase: str) -> bool:
     return _DOCUMENT.get().count(phrase) >= 2
+
+
+def used_alone(name: str) -> bool:
+    """Whether the notice being read (:func:`document`) writes ``name`` at least once as a name of
+    its own: not right after a ``的`` or inside a longer word (the character before it is
+    punctuation, whitespace, the text's start, or a one-character function word). Outside a
+    notice, True. Source: DECISIONS-product-quality.md / DECISIONS-standardization.md (a relative
+    clause is dropped from an actor whose head the law also uses alone; 制定标准的行政主管部门
+    stays whole because 行政主管部门 never stands alone)."""
+    doc = _DOCUMENT.get()
+    return not doc or _used_alone(hash(doc), name)
+
+
+@lru_cache(maxsize=65536)
+def _used_alone(doc_id: int, name: str) -> bool:
+    doc = _DOCUMENT.get()
+    fn = _wordset("function_char") - {"的", "之", "所", "其", "该", "各", "本"}
+    k = doc.find(name)
+    while k >= 0:
+        before = doc[k - 1] if k else ""
+        if not before or not ("\u4e00" <= before <= "\u9fff") or before in fn:
+            return True
+        k = doc.find(name, k + 1)
+    return False
 
 
 def recurs(phrase: str) -> bool:
@@ -729,7 +770,8 @@ def read_head(text: str, hs: int, he: int) -> Reading:
             # 认证机构从事认证活动应当…: the actor, then a topic predicate (not 专家|评审/vn 时间)
             return Reading(subject=(hs, a), condition=None, rule="subject.head", extra=(a, he))
     rel = relative_split(text, hs, sub_e)
-    if rel > hs and sub_e - rel >= 2 and not bare_head(text[rel:sub_e]) and has_actor_head(text[rel:sub_e]):
+    if rel > hs and sub_e - rel >= 2 and not bare_head(text[rel:sub_e]) and has_actor_head(text[rel:sub_e]) \
+            and used_alone(text[rel:sub_e]):
         return Reading(subject=(rel, sub_e), condition=cond or (hs, rel), rule="subject.head_relative", extra=extra)
     return Reading(subject=(hs, sub_e), condition=cond, rule="subject.head", extra=extra)
 
