@@ -151,6 +151,7 @@ def _read_notice(notice: Notice, clauses: list[Clause], nlp=None) -> tuple[list[
                 if f.subject is None and f.source != "authority?":
                     _recover(f, clause, idx, by_path, ctx, line)
             pending.append((clause, line, f, doc))
+    _same_act(pending, ctx)
     _addressee([p[2] for p in pending], ctx)
     out: list[Obligation] = []
     seen: Counter = Counter()
@@ -885,6 +886,67 @@ def _named_agent(action: str, clause, ctx: _Context) -> str | None:
             return _notice_name(text[s:e], ctx)
         k = text.find(obj + "由", k + 1)
     return None
+
+
+def _act_bigrams(action: str) -> frozenset[str]:
+    a = re.sub(r"[\s，。；：、,;:“”‘’《》（）()]", "", action)
+    return frozenset(a[i:i + 2] for i in range(len(a) - 1))
+
+
+def _same_act(pending, ctx: _Context) -> None:
+    """Rule ``recover.act``: a statement with no actor of its own (its subject still missing, or
+    carried from a thing that cannot act) binds the actors the notice binds to the same act in
+    another clause: ``禁止伪造或者冒用认证标志等质量标志`` → ``生产者、销售者`` where one article
+    binds 生产者 and another 销售者 to exactly that act. The same act means the other action is
+    contained in this one (at least 3 of its character bigrams, 90% of them here) or the two share
+    70% of their bigrams (Dice). Several actors tied on the best score are coordinated in the
+    order the notice first names them (as the notice writes the pair when it does). Source:
+    DECISIONS.md (2020: "the actor the law names for that act elsewhere"),
+    DECISIONS-product-quality.md (第五条, 第十二条), DECISIONS-cert-mark.md (第十二条)."""
+    acts = []
+    for clause, line, f, _doc in pending:
+        if f.subject and f.is_actor and f.source in ("explicit", "sentence") and f.action_end > f.action_start:
+            b = _act_bigrams(line[f.action_start:f.action_end])
+            if len(b) >= 3:
+                acts.append((clause.path if clause else "", f.subject, b))
+    if not acts:
+        return
+    for clause, line, f, _doc in pending:
+        open_subject = f.source == "addressee?" or f.source == "sentence" and not f.is_actor
+        if not open_subject or f.action_end <= f.action_start:
+            continue
+        a = _act_bigrams(line[f.action_start:f.action_end])
+        path = clause.path if clause else ""
+        scores: dict[str, float] = {}
+        for p, subj, b in acts:
+            if p == path or not a:
+                continue
+            inter = len(a & b)
+            sc = max(inter / len(b) if inter >= 3 and inter / len(b) >= 0.9 else 0.0,
+                     d if (d := 2 * inter / (len(a) + len(b))) >= 0.7 else 0.0)
+            if sc > scores.get(subj, 0.0):
+                scores[subj] = sc
+        if not scores:
+            continue
+        best = max(scores.values())
+        tied = [n for n, v in scores.items() if v >= best - 0.05]
+        text = ctx.notice.text
+        tied.sort(key=lambda n: (text.find(n) if n in text else len(text)))
+        f.subject = _coordinated(tied, text)
+        f.source, f.is_actor = "clause", True
+        f.rules = [r for r in f.rules if not r.startswith("subject.")] + ["recover.act"]
+
+
+def _coordinated(names: list[str], text: str) -> str:
+    """``names`` as one coordinated subject, with the coordinator the notice writes between them
+    (``生产者、销售者``), else ``、``."""
+    if len(names) == 1:
+        return names[0]
+    for sep in ("、", "和", "或者", "及"):
+        joined = sep.join(names)
+        if joined in text:
+            return joined
+    return "、".join(names)
 
 
 def _introduces_items(clause) -> bool:
