@@ -386,7 +386,7 @@ def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head
     coord = _wordset("coordinator")
     ends = []
     verb_initial = (bool(toks) and toks[0].pos.startswith("v") and not _is_nominal(toks[0])
-                    and toks[0].word not in _wordset("determiner"))
+                    and toks[0].word not in _wordset("determiner") and toks[0].word not in _wordset("passive_prefix"))
     if verb_initial and len(toks) > 1 and _is_nominal(toks[1]) and toks[1].pos not in ("nt", "nr", "ns") \
             and has_actor_head(toks[1].word) and (toks[1].word in _wordset("actor_head") or not _DOCUMENT.get()
                                                   or recurs(toks[0].word + toks[1].word)):
