@@ -554,11 +554,29 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
             if f.subject is None or reading.fronted or f.source == "sentence" and reading.subject is None:
                 f.subject, f.authority, f.source = None, True, "explicit"
                 f.rules = [r for r in f.rules if not r.startswith("subject.")]
+                agent = _penalty_agent(text, prot, a, ts)
+                if agent:
+                    f.subject, f.authority = _notice_name(agent, ctx), False
+                    f.rules.append("subject.by")
         boundary = stop
         while boundary < b and (text[boundary] in _SEG_END + _STMT_END or text[boundary].isspace()):
             boundary += 1
         out.append(f)
     return out
+
+
+def _penalty_agent(text: str, prot: list[bool], a: int, ts: int) -> str | None:
+    """The authority of a penalty chain that the sentence names before ``ts``: in ``……的，由X责令
+    改正，……，可以并处……罚款`` the later act is X's too (rule ``subject.by``). The last ``由X``
+    followed by an authority act in ``text[a:ts]`` outside quotes, or ``None``."""
+    k = text.rfind("由", a, ts)
+    while k >= a:
+        if not prot[k]:
+            e = g.actor_phrase(text, k + 1, ts)
+            if e > k + 1 and g.authority_act(text[e:ts]):
+                return text[k + 1:e]
+        k = text.rfind("由", a, k)
+    return None
 
 
 def _after_adverbs(text: str, pos: int, end: int) -> int:
@@ -908,7 +926,7 @@ def _same_act(pending, ctx: _Context) -> None:
         if f.subject and f.is_actor and f.source in ("explicit", "sentence") and f.action_end > f.action_start:
             b = _act_bigrams(line[f.action_start:f.action_end])
             if len(b) >= 3:
-                acts.append((clause.path if clause else "", f.subject, b))
+                acts.append((clause.path if clause else line, f.subject, b))
     if not acts:
         return
     for clause, line, f, _doc in pending:
@@ -916,7 +934,7 @@ def _same_act(pending, ctx: _Context) -> None:
         if not open_subject or f.action_end <= f.action_start:
             continue
         a = _act_bigrams(line[f.action_start:f.action_end])
-        path = clause.path if clause else ""
+        path = clause.path if clause else line  # another clause (another line of a bare text)
         scores: dict[str, float] = {}
         for p, subj, b in acts:
             if p == path or not a:

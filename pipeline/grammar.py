@@ -337,7 +337,7 @@ def used_alone(name: str) -> bool:
     """Whether the notice being read (:func:`document`) writes ``name`` at least once as a name of
     its own: not right after a ``的`` or inside a longer word (the character before it is
     punctuation, whitespace, the text's start, or a one-character function word). Outside a
-    notice, True. Source: DECISIONS-product-quality.md / DECISIONS-standardization.md (a relative
+    notice, or for a name the notice writes only once, True. Source: DECISIONS-product-quality.md / DECISIONS-standardization.md (a relative
     clause is dropped from an actor whose head the law also uses alone; 制定标准的行政主管部门
     stays whole because 行政主管部门 never stands alone)."""
     doc = _DOCUMENT.get()
@@ -348,6 +348,8 @@ def used_alone(name: str) -> bool:
 def _used_alone(doc_id: int, name: str) -> bool:
     doc = _DOCUMENT.get()
     fn = _wordset("function_char") - {"的", "之", "所", "其", "该", "各", "本"}
+    if doc.count(name) < 2:
+        return True  # written once: no evidence against the default (the clause is dropped)
     k = doc.find(name)
     while k >= 0:
         before = doc[k - 1] if k else ""
@@ -503,7 +505,9 @@ def authority_act(action: str) -> bool:
     if not w:
         return False
     if w == "处":
-        return len(a) > 1 and (a[1].isdigit() or a[1] in "一二三四五六七八九十百千万以")
+        # 处五万元以下罚款 / 处违法收入一倍以下的罚款: 处 with an amount or a fine in its clause
+        return len(a) > 1 and (a[1].isdigit() or a[1] in "一二三四五六七八九十百千万以"
+                               or "罚款" in re.split(r"[，。；,;]", a)[0])
     return True
 
 
@@ -676,6 +680,18 @@ RULES: tuple[Rule, ...] = (
          "An action ``V O`` whose clause names the agent of the act elsewhere (``推荐性国家标准由国务院"
          "标准化行政主管部门制定``) binds that agent.",
          (), "标准化法 第十一条 (the article's second paragraph names who 制定)"),
+    Rule("recover.act", "recovery", 61,
+         "A statement with no actor (or carried from a thing that cannot act) binds the actors the "
+         "notice binds to the same act in another clause (the other action contained in this one, or "
+         "70% of their character bigrams shared); actors tied on the act are coordinated.",
+         (Example("禁止伪造或者冒用认证标志等质量标志。\n生产者不得伪造或者冒用认证标志等质量标志。\n"
+                  "销售者不得伪造或者冒用认证标志等质量标志。", "禁止",
+                  {"subject": "生产者、销售者", "source": "clause"}, swap="生产者"),
+          Example("禁止利用产品认证证书和相关文字、符号误导公众认为其服务、管理体系通过认证。\n"
+                  "获证组织不得利用产品认证标志误导公众认为其服务、管理体系通过认证。", "禁止",
+                  {"subject": "获证组织", "source": "clause"}, swap="获证组织")),
+         "产品质量法 第五条 with 第三十一条/第三十八条; 认证证书和认证标志管理办法 第十二条 with 第十八条; "
+         "DECISIONS.md (2020: 'the actor the law names for that act elsewhere')"),
     Rule("recover.heading", "recovery", 62,
          "…then an actor named in the clause's heading or an enclosing heading (``1. 总局层面``).",
          (), G + " Actors"),
