@@ -678,6 +678,8 @@ def _parallel_subject_cut(text: str, start: int, stop: int, seg_bounds: list[int
         e = min(e, stop)
         if _CAUSATIVE.search(text, start, s):
             return stop
+        if text.startswith("由", s) and _by_task(text, s, e):
+            return x  # 申请复检，由受理复检的市场监督管理部门作出复检结论: another actor's task
         first = _words_after(doc, text, s, 1)
         if first and g.tag_of(first[0])[:1] in ("p", "d", "c", "u", "m", "q", "f") \
                 and first[0] not in g.words("determiner"):
@@ -685,6 +687,22 @@ def _parallel_subject_cut(text: str, start: int, stop: int, seg_bounds: list[int
         if g.starts_clause_with_actor(text, s, e):
             return x
     return stop
+
+
+def _by_task(text: str, s: int, e: int) -> bool:
+    """Whether the segment ``text[s:e]`` (opening with 由) hands a task to an actor: ``由X`` and a
+    verb after the actor phrase (``由受理复检的市场监督管理部门作出复检结论``)."""
+    b = s + 1
+    a = g.actor_phrase(text, b, e)
+    if a <= b:
+        de = text.find("的", b, e)  # 由受理复检的市场监督管理部门: a relative clause before the actor
+        if de < 0:
+            return False
+        a = g.actor_phrase(text, de + 1, e)
+        if a <= de + 1:
+            return False
+    nxt = g.pos_tokens(text[a:e])
+    return bool(nxt) and nxt[0].pos.startswith(("v", "d", "p")) and not g.is_case(text[s:e])
 
 
 @lru_cache(maxsize=1)

@@ -961,11 +961,13 @@ def actor_before(text: str, s: int, ts: int) -> bool:
 
 def starts_clause_with_actor(text: str, s: int, e: int) -> bool:
     """Whether the segment ``text[s:e]`` opens a parallel clause with its own actor
-    (``认可机构强化认可约束``): an actor phrase followed by a verb, and the segment no case."""
+    (``认可机构强化认可约束``): an actor phrase followed by a verb, and the segment no case other
+    than the actor's own ``X认为……的`` (``国务院标准化行政主管部门认为需要立项的，会同……决定``:
+    the case and what follows are X's)."""
     a = actor_phrase(text, s, e)
     if a <= s or a >= e:
         return False
-    if is_case(text[s:e]):
+    if is_case(text[s:e]) and not text[s:e].rstrip().endswith("的"):
         return False
     nxt = pos_tokens(text[a:e])
     return bool(nxt) and (nxt[0].pos.startswith(("v", "d", "p")) or nxt[0].word in ("应", "要", "须"))
