@@ -562,6 +562,13 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
         while boundary < b and (text[boundary] in _SEG_END + _STMT_END or text[boundary].isspace()):
             boundary += 1
         out.append(f)
+    for k, f in enumerate(out):
+        if f.subject is None and f.modality == "encouraged":
+            # 国家鼓励推行……，鼓励企业……: an unaddressed 鼓励 takes the actor its parallel urges
+            nxt = next((o for o in out[k + 1:] if o.trigger == f.trigger and "subject.urged" in o.rules), None)
+            if nxt is not None:
+                f.subject, f.source, f.is_actor = nxt.subject, "sentence", nxt.is_actor
+                f.rules.append("subject.sentence")
     return out
 
 

@@ -824,6 +824,12 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
             return r
         if kind != "case" or k0 > 0 and kinds[k0 - 1] == "other":
             break
+    if len(segs) > 1 and kinds[-1] == "case" and kinds[-2] == "other":
+        # ……发生效力，但代表人变更……的，应当…: the case right before the trigger opens with its actor
+        r = _actor_opening(text, segs, kinds, len(segs) - 1)
+        if r is not None and r.rule == "subject.fronted_case":
+            r.condition = _span(text, *segs[-1])
+            return r
     # a noun-phrase segment (the last one that is no case); cases before it are the condition
     for k in range(len(segs) - 1, -1, -1):
         if kinds[k] != "other":
@@ -948,7 +954,18 @@ def urged_actor(text: str, te: int, end: int) -> tuple[int, int] | None:
     if starts_with(text[te:end], "inner_adverbial_opener"):
         return None
     a = actor_phrase(text, te, end)
-    return (te, a) if a > te else None
+    if a > te:
+        return (te, a)
+    # 鼓励企业产品质量达到……: the actor opening the urged noun phrase, whose thing follows
+    # (DECISIONS-product-quality: "an actor written inside the subject phrase is the subject")
+    toks = pos_tokens(text[te:min(end, te + 30)])
+    if len(toks) >= 3 and len(toks[0].word) >= 2 and _is_nominal(toks[0]) and has_actor_head(toks[0].word) \
+            and _is_nominal(toks[1]) and not has_actor_head(toks[1].word):
+        run = nominal_run(text, te, end)
+        rest = pos_tokens(text[run:min(end, run + 8)])
+        if run > te + toks[1].end - 1 and rest and rest[0].pos.startswith("v"):
+            return (te, te + toks[0].end)
+    return None
 
 
 def actor_before(text: str, s: int, ts: int) -> bool:
