@@ -271,8 +271,9 @@ def _verb_object_relative(mod: list, head: str) -> bool:
     first = mod[0] if mod else None
     if first is None or not first.pos.startswith("v") or _is_nominal(first):
         return False
-    if first.word in _wordset("determiner") or has_actor_head(mod[-1].word):
-        return False
+    if first.word in _wordset("determiner") or has_actor_head(mod[-1].word) \
+            or any(t.word in _wordset("coordinator") for t in mod):
+        return False  # 认证机构以及与认证有关的检查机构: the clause modifies one conjunct only
     head = re.split(r"[、和及与或]", head)[0]
     return not head.endswith("者")
 
@@ -787,7 +788,7 @@ def read_head(text: str, hs: int, he: int) -> Reading:
             return Reading(subject=(hs, a), condition=None, rule="subject.head", extra=(a, he))
     rel = relative_split(text, hs, sub_e)
     if rel > hs and sub_e - rel >= 2 and not bare_head(text[rel:sub_e]) and has_actor_head(text[rel:sub_e]) \
-            and used_alone(text[rel:sub_e]):
+            and used_alone(re.split("|".join(map(re.escape, words("coordinator"))), text[rel:sub_e])[0]):
         return Reading(subject=(rel, sub_e), condition=cond or (hs, rel), rule="subject.head_relative", extra=extra)
     return Reading(subject=(hs, sub_e), condition=cond, rule="subject.head", extra=extra)
 

@@ -16,10 +16,10 @@ def test_accuracy_floors_on_gold_notices(corpus_run):
     _, out, _, _ = corpus_run
     m, _ = score(GOLD, out)
     # all 15 gold notices of ../shared/eval/gold (issue #10 targets: F1 0.95, modality 0.97,
-    # subject 0.93, deadline 0.95, clauses 0.98; subject is not there yet, see README)
+    # subject 0.93, deadline 0.95, clauses 0.98)
     assert m["obligations"]["f1"] >= 0.95
     assert m["modality_accuracy"] >= 0.97
-    assert m["subject_accuracy"] >= 0.87
+    assert m["subject_accuracy"] >= 0.93
     assert m["deadline_accuracy"] >= 0.95
     assert m["clauses"]["f1"] >= 0.98
     assert m["clause_text_accuracy"] >= 0.95
