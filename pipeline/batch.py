@@ -45,7 +45,7 @@ def extract_file(path: str | Path, nlp=None) -> ExtractionResult:
                                 error=f"{path}: internal error while extracting ({type(e).__name__}: {e}); please report it")
     t3 = time.perf_counter()
     timings.update(ingest=t1 - t0, segment=t2 - t1, extract=t3 - t2)
-    if not clauses:
+    if not any(c.kind != "preamble" for c in clauses):
         notice = _with_warning(notice, "no numbered clauses found")
     for w in subject_warnings:
         notice = _with_warning(notice, w)

@@ -223,7 +223,7 @@ def build_checklist(db: sqlite_utils.Database, actor: str | None = None, exact: 
 
 
 def _clause_texts(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
-    return dict(query.in_chunks(db, "select id, text from clauses where id in ({})", set(ids)))
+    return dict(query.in_chunks(db, "select id, coalesce(nullif(body, ''), text) from clauses where id in ({})", set(ids)))
 
 
 def _norm(text: str) -> str:

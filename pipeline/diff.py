@@ -127,7 +127,7 @@ def load_version(ref: str | Path, db=None) -> Version:
         r = extract_file(path)
         if r.status == "error":
             raise DiffError(r.error)
-        clauses = tuple(VClause(c.path, c.label, c.kind, c.text, c.order) for c in r.clauses)
+        clauses = tuple(VClause(c.path, c.label, c.kind, c.text, c.order) for c in r.clauses if c.kind != "preamble")
         return Version(r.notice.name, r.notice.title or r.notice.name, clauses, r.obligations, r.notice.sha256[:16])
     if db is None:
         raise DiffError(f"{ref}: no such file (and no database given to look it up)")
@@ -137,7 +137,8 @@ def load_version(ref: str | Path, db=None) -> Version:
         raise DiffError(f"{ref}: neither a file nor a notice in the database")
     nid, name, title = row
     clauses = tuple(VClause(p, lb, k, t, o) for p, lb, k, t, o in db.execute(
-        "select path, label, kind, text, ord from clauses where notice_id = ? order by ord", [nid]))
+        "select path, label, kind, text, ord from clauses where notice_id = ? and kind != 'preamble' order by ord",
+        [nid]))
     from .model import Citation, Deadline
     cites: dict[str, list[Citation]] = {}
     for oid, text, kind, key in db.execute(

@@ -21,6 +21,8 @@ def write_jsonl(out_dir: str | Path, notice: Notice, clauses: list[Clause], obli
     cpath, opath = out / f"{notice.name}.clauses.jsonl", out / f"{notice.name}.obligations.jsonl"
     with cpath.open("w", encoding="utf-8", newline="\n") as fh:
         for c in clauses:
+            if c.kind == "preamble":
+                continue  # stored and read, but no clause of GUIDELINES.md
             fh.write(json.dumps({"doc": notice.name, "path": c.path, "text": c.text, "id": clause_id(notice, c),
                                  "label": c.label, "kind": c.kind}, ensure_ascii=False) + "\n")
     with opath.open("w", encoding="utf-8", newline="\n") as fh:

@@ -121,13 +121,16 @@ def _read_notice(notice: Notice, clauses: list[Clause], nlp=None) -> tuple[list[
     ctx = _Context(notice, find_abbreviations(notice.text), _notice_year(notice))
     units: list[tuple[Clause | None, int, str]] = []
     for c in clauses:
+        if c.kind == "preamble":  # read as text before any clause: path ""
+            units.extend((None, i, line) for i, line in enumerate(c.lines))
+            continue
         for i, line in enumerate(c.lines):
             units.append((c, i, line))
         for line in c.trailing:
             units.append((c, -1, line))
     if not clauses:
         units = [(None, i, ln) for i, ln in enumerate(notice.text.split("\n")) if ln.strip()]
-    by_path = {c.path: c for c in clauses}
+    by_path = {c.path: c for c in clauses if c.kind != "preamble"}
     pending: list[tuple[Clause | None, str, _Found, object]] = []
     prev_clause = None
     authority = None

@@ -58,7 +58,8 @@ class Clause:
         path: labels from outermost to this clause joined by ``/`` (e.g. ``三/（二）/1``).
         label: this clause's own label (``第十二条``, ``（三）``, ``2``, ``附件1``).
         kind: marker kind from :data:`pipeline.segment.MARKERS` (``article``, ``cn_item`` ...).
-        text: the clause's own text, label and whitespace removed, up to its first child.
+        text: the clause's complete own text (GUIDELINES "Clauses"): lead-in plus any paragraph
+            after its children, label and whitespace removed.
         heading: the heading line (text of the marker line), used to recover elided subjects.
         lines: the clause's own paragraphs (first = marker line without label), whitespace kept.
         trailing: paragraphs (款) that follow this clause's items and belong to it but are not
@@ -66,6 +67,8 @@ class Clause:
         start, end: character span of the clause's own text in ``Notice.text``.
         order: position of the clause in document order (0-based).
         parent: path of the enclosing clause, ``""`` at top level.
+        body: the complete text for display: one paragraph per line, spaces kept between Latin
+            letters and digits (``GB/T 27021.1``), label removed.
     """
 
     path: str
@@ -79,6 +82,7 @@ class Clause:
     end: int = 0
     order: int = 0
     parent: str = ""
+    body: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,11 +194,12 @@ class ExtractionResult:
     error: str | None = None
     timings: dict = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
-    """``{"clauses": n, "obligations": n, "must": n, …}``: kept when the records are dropped."""
+    """``{"clauses": n, "obligations": n, "must": n, …}``: kept when the records are dropped
+    (``clauses`` counts numbered clauses, not the preamble)."""
 
     def __post_init__(self):
         if not self.counts and self.notice is not None:
-            self.counts.update(clauses=len(self.clauses), obligations=len(self.obligations))
+            self.counts.update(clauses=sum(c.kind != "preamble" for c in self.clauses), obligations=len(self.obligations))
             for o in self.obligations:
                 self.counts[o.modality] = self.counts.get(o.modality, 0) + 1
 

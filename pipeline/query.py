@@ -468,7 +468,8 @@ def show(db: sqlite_utils.Database, item_id: str, similar: int = 5) -> ShowResul
     else:
         ob = None
         clause_id = item_id
-    cl = db.execute("select c.id, c.notice_id, c.path, c.text, c.parent_path, n.name, coalesce(n.title, n.name) "
+    cl = db.execute("select c.id, c.notice_id, c.path, coalesce(nullif(c.body, ''), c.text), c.parent_path, n.name, "
+                    "coalesce(n.title, n.name) "
                     "from clauses c join notices n on n.id = c.notice_id where c.id = ?", [clause_id]).fetchone()
     if cl is None:
         known = [r[0] for r in db.execute("select id from obligations where id like ? union "
@@ -478,7 +479,8 @@ def show(db: sqlite_utils.Database, item_id: str, similar: int = 5) -> ShowResul
     cid, nid, path, text, parent, notice, title = cl
     headings = []
     while parent:
-        p = db.execute("select path, text, parent_path from clauses where notice_id = ? and path = ?",
+        p = db.execute("select path, coalesce(nullif(body, ''), text), parent_path from clauses "
+                       "where notice_id = ? and path = ?",
                        [nid, parent]).fetchone()
         if p is None:
             break

@@ -30,14 +30,17 @@ from .model import Clause, Notice, Obligation
 from .actors import load_ontology
 from .nlp import citation_key, find_citations
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """1: first release. 2 and 3 (same session): actor ontology (``actors.kind``/``in_lexicon``, ``actor_aliases``,
 ``actor_relations``, ``obligation_actors``, ``actor_counts``: obligations per actor, notice and
 modality, kept with the rows), ``citations.notice_id``, FTS on the texts only. 4: ``changes`` and
 ``supersessions`` recorded by ``regpipe diff``. 5: new rows are full-text indexed in bulk
 (``fts_pending``, :func:`flush_fts`). 6: no full-text index on clause texts. 7:
 ``obligations.actors`` and ``obligations.citation_keys``, copies of the link tables that a
-listing reads without a lookup per row."""
+listing reads without a lookup per row. 8: ``obligations.actor``, ``subject_source``, ``rules``.
+9: ``clauses.body``, the complete clause text for display (paragraph breaks, Latin spaces), and
+the preamble stored as a unit of kind ``preamble`` with path ``""``; ``text`` is complete
+(lead-in plus the paragraphs after the items)."""
 
 LIST_SEP = "\x1f"
 """Separator (ASCII unit separator) of the names in ``obligations.actors`` / ``citation_keys``."""
@@ -106,8 +109,10 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
             "warnings": str, "sha256": str, "text": str}, pk="id", if_not_exists=True)
         db["clauses"].create({
             "id": str, "notice_id": str, "path": str, "label": str, "kind": str, "parent_path": str,
-            "ord": int, "text": str, "start": int, "end": int}, pk="id",
+            "ord": int, "text": str, "start": int, "end": int, "body": str}, pk="id",
             foreign_keys=[("notice_id", "notices", "id")], if_not_exists=True)
+        if "body" not in db["clauses"].columns_dict:  # schema 9
+            db["clauses"].add_column("body", str)
         db["actors"].create({"id": str, "name": str, "kind": str, "in_lexicon": int}, pk="id", if_not_exists=True)
         for col, typ in (("kind", str), ("in_lexicon", int)):
             if col not in db["actors"].columns_dict:
@@ -321,7 +326,8 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
         cid = clause_id(notice, c)
         cids.setdefault(c.path, cid)
         clause_rows.append({"id": cid, "notice_id": nid, "path": c.path, "label": c.label, "kind": c.kind,
-                            "parent_path": c.parent, "ord": c.order, "text": c.text, "start": c.start, "end": c.end})
+                            "parent_path": c.parent, "ord": c.order, "text": c.text, "start": c.start, "end": c.end,
+                            "body": c.body or c.text})
     with atomic(db):
         old = [r[0] for r in db.execute("select id from notices where name = ? or id = ?", [notice.name, nid])]
         for oid in old:
