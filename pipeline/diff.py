@@ -27,7 +27,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import DiffError
@@ -42,12 +42,14 @@ SIMILAR = 0.5
 
 @dataclass(frozen=True)
 class VClause:
-    """A clause of one version: path, number label, kind, own text, document order."""
+    """A clause of one version: path, number label, kind, complete own text, document order,
+    parent path (``""`` at top level)."""
     path: str
     label: str
     kind: str
     text: str
     order: int
+    parent: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class ClauseChange:
     new: tuple[VClause, ...]
     similarity: float = 1.0
     ops: tuple[tuple[str, str], ...] = ()
+    moved: bool = False
+    """A modified, split or merged clause that also moved (to another chapter or out of order)."""
 
     @property
     def old_path(self) -> str:
@@ -82,7 +86,7 @@ class ClauseChange:
 
 @dataclass(frozen=True)
 class ObligationChange:
-    """One change to one obligation. ``kind``: new, removed, modality_strengthened,
+    """One change to one obligation. ``kind``: new, removed, moved, modality_strengthened,
     modality_weakened, modality_changed, subject_changed, deadline_added, deadline_removed,
     deadline_shortened, deadline_lengthened, deadline_changed, condition_changed,
     amount_changed, citations_changed, action_changed. ``before``/``after`` are the values."""
@@ -94,6 +98,10 @@ class ObligationChange:
     after: str | None = None
     old_id: str | None = None
     new_id: str | None = None
+    modality: str = ""
+    """The duty's modality (the new one's; the old one's for a removed duty): must, must_not …"""
+    action: str = ""
+    """The duty's action as written (new version; old for a removed duty), to read the change in place."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +135,8 @@ def load_version(ref: str | Path, db=None) -> Version:
         r = extract_file(path)
         if r.status == "error":
             raise DiffError(r.error)
-        clauses = tuple(VClause(c.path, c.label, c.kind, c.text, c.order) for c in r.clauses if c.kind != "preamble")
+        clauses = tuple(VClause(c.path, c.label, c.kind, c.text, c.order, c.parent) for c in r.clauses
+                        if c.kind != "preamble")
         return Version(r.notice.name, r.notice.title or r.notice.name, clauses, r.obligations, r.notice.sha256[:16])
     if db is None:
         raise DiffError(f"{ref}: no such file (and no database given to look it up)")
@@ -136,9 +145,9 @@ def load_version(ref: str | Path, db=None) -> Version:
     if row is None:
         raise DiffError(f"{ref}: neither a file nor a notice in the database")
     nid, name, title = row
-    clauses = tuple(VClause(p, lb, k, t, o) for p, lb, k, t, o in db.execute(
-        "select path, label, kind, text, ord from clauses where notice_id = ? and kind != 'preamble' order by ord",
-        [nid]))
+    clauses = tuple(VClause(p, lb, k, t, o, pp or "") for p, lb, k, t, o, pp in db.execute(
+        "select path, label, kind, text, ord, parent_path from clauses where notice_id = ? and kind != 'preamble' "
+        "order by ord", [nid]))
     from .model import Citation, Deadline
     cites: dict[str, list[Citation]] = {}
     for oid, text, kind, key in db.execute(
@@ -193,68 +202,166 @@ def char_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
 
 
 # ------------------------------------------------------------------ alignment
+_STRUCTURE = ("chapter", "section", "attachment")
+
+
 def _chapter(path: str) -> str:
     return path.split("/")[0] if "/" in path else ""
 
 
+class _Tree:
+    """One version's clauses as levels: the structure (chapters, sections, attachments), the
+    articles (or a notice's top-level clauses: the units under no numbered clause) and each
+    clause's children; ``whole`` is a clause's text with all its descendants', normalised."""
+
+    def __init__(self, clauses: list[VClause]):
+        self.clauses = clauses
+        self.index = {c.path: i for i, c in enumerate(clauses)}
+        self.children: dict[int, list[int]] = {}
+        self.structure, self.top = [], []
+        for i, c in enumerate(clauses):
+            parent = self.index.get(c.parent)
+            if c.kind in _STRUCTURE:
+                self.structure.append(i)
+            elif parent is None or clauses[parent].kind in _STRUCTURE:
+                self.top.append(i)
+            else:
+                self.children.setdefault(parent, []).append(i)
+        self.own = [normalise(c.text) for c in clauses]
+        self.whole = list(self.own)
+        for i in reversed(range(len(clauses))):
+            kids = self.children.get(i)
+            if kids:
+                self.whole[i] = self.own[i] + "".join(self.whole[k] for k in kids)
+
+    def subtree(self, i: int) -> list[int]:
+        out = []
+        for k in self.children.get(i, ()):
+            out.append(k)
+            out += self.subtree(k)
+        return out
+
+
 def align_clauses(old: list[VClause], new: list[VClause]) -> list[ClauseChange]:
-    """Align two clause lists (see the module docstring). The result follows the new
-    version's order; a removed clause comes right after the clause that preceded it."""
-    on = [normalise(c.text) for c in old]
-    nn = [normalise(c.text) for c in new]
-    by_text: dict[str, list[int]] = {}
-    for i, t in enumerate(on):
-        by_text.setdefault(t, []).append(i)
-    # 1. anchors: identical texts in increasing order in both versions, then out-of-order ones (moves)
-    pairs: dict[int, int] = {}
-    used: set[int] = set()
-    last = -1
-    for j, t in enumerate(nn):
-        cands = [i for i in by_text.get(t, ()) if i > last and i not in used] if t else []
-        if cands:
-            pairs[j] = last = cands[0]
-            used.add(last)
-    monotone = dict(pairs)
-    for j, t in enumerate(nn):
-        if j not in pairs and t:
-            cands = [i for i in by_text.get(t, ()) if i not in used]
-            if cands:
-                pairs[j] = cands[0]
-                used.add(cands[0])
-    # chapters that correspond (same heading text), to tell a renumbering from a move
-    chapter_map = {old[i].path: new[j].path for j, i in pairs.items() if new[j].kind == "chapter"}
+    """Align two clause lists (see the module docstring): the structure by heading, then the
+    articles globally by their whole text (own text plus items), then the items inside each
+    pair of articles. The result follows the new version's order; a removed clause comes right
+    after the clause that preceded it."""
+    to, tn = _Tree(list(old)), _Tree(list(new))
     changes: dict[int, ClauseChange] = {}
-    for j, i in pairs.items():
-        o, n = old[i], new[j]
-        if o.path == n.path:
-            status = "unchanged"
-        elif j not in monotone or chapter_map.get(_chapter(o.path), _chapter(n.path)) != _chapter(n.path):
-            status = "moved"
-        else:
-            status = "renumbered"
-        changes[j] = ClauseChange(status, (o,), (n,))
-    # 2. the gaps between monotone anchors
     removed: list[tuple[int, ClauseChange]] = []
-    bounds = [(-1, -1), *sorted(monotone.items()), (len(new), len(old))]
-    for (j0, i0), (j1, i1) in zip(bounds, bounds[1:]):
-        gap_new = [j for j in range(j0 + 1, j1) if j not in pairs]
-        gap_old = [i for i in range(i0 + 1, i1) if i not in used]
-        _match_gap(old, new, on, nn, gap_old, gap_new, changes, removed)
-    # 3. in new order, each removed clause after the last aligned old clause before it
-    position = {id(c): i for i, c in enumerate(old)}
+    chapter_map: dict[str, str] = {}
+    _align_level(to, tn, to.structure, tn.structure, to.own, tn.own, changes, removed, {}, global_pass=False)
+    for ch in changes.values():
+        if ch.old and ch.new:
+            chapter_map[ch.old[0].path] = ch.new[0].path
+    pending = [(to.top, tn.top)]
+    while pending:
+        olds, news = pending.pop()
+        pairs = _align_level(to, tn, olds, news, to.whole, tn.whole, changes, removed, chapter_map)
+        for i, j in pairs:
+            if to.children.get(i) or tn.children.get(j):
+                pending.append((to.children.get(i, []), tn.children.get(j, [])))
+        for j in news:  # an added article's items are added with it, a removed one's removed
+            if changes.get(j) and changes[j].status == "added":
+                for k in tn.subtree(j):
+                    changes[k] = ClauseChange("added", (), (new[k],))
+        gone = {r[0] for r in removed}
+        for i in olds:
+            if i in gone:
+                removed += [(k, ClauseChange("removed", (old[k],), ())) for k in to.subtree(i)]
+    covered = {id(c) for ch in changes.values() for c in ch.new}
+    for j in range(len(new)):  # what no level reached (a clause under an unaligned parent)
+        if id(new[j]) not in covered:
+            changes[j] = ClauseChange("added", (), (new[j],))
+    reached = {id(c) for ch in changes.values() for c in ch.old} | {id(ch.old[0]) for _, ch in removed}
+    removed += [(i, ClauseChange("removed", (old[i],), ())) for i in range(len(old)) if id(old[i]) not in reached]
     removed.sort(key=lambda r: r[0])
     out: list[ClauseChange] = []
     k = 0
     for j in sorted(changes):
         ch = changes[j]
-        if ch.old and ch.status != "moved":
-            pos = min(position[id(c)] for c in ch.old)
-            while k < len(removed) and removed[k][0] < pos:
+        if ch.old and ch.status != "moved" and not ch.moved:
+            pos = min(c.order for c in ch.old)
+            while k < len(removed) and old[removed[k][0]].order < pos:
                 out.append(removed[k][1])
                 k += 1
         out.append(ch)
     out += [rm for _, rm in removed[k:]]
     return out
+
+
+def _align_level(to: _Tree, tn: _Tree, olds: list[int], news: list[int], wo: list[str], wn: list[str],
+                 changes: dict, removed: list, chapter_map: dict, global_pass: bool = True) -> list[tuple[int, int]]:
+    """Pair the clauses ``olds`` with ``news`` (indexes into the two versions) by the texts
+    ``wo``/``wn``: identical texts as anchors (in order, then out of order), then in the gaps
+    between anchors split, merged and similar clauses, then (``global_pass``) what is left
+    across the whole level, with containment (an old article kept whole inside a new one is
+    its predecessor). Adds to ``changes``/``removed``; returns the one-to-one pairs."""
+    old, new = to.clauses, tn.clauses
+    by_text: dict[str, list[int]] = {}
+    for i in olds:
+        by_text.setdefault(wo[i], []).append(i)
+    pairs: dict[int, int] = {}
+    used: set[int] = set()
+    last = -1
+    for j in news:
+        cands = [i for i in by_text.get(wn[j], ()) if i > last and i not in used] if wn[j] else []
+        if cands:
+            pairs[j] = last = cands[0]
+            used.add(last)
+    monotone = dict(pairs)
+    for j in news:
+        if j not in pairs and wn[j]:
+            cands = [i for i in by_text.get(wn[j], ()) if i not in used]
+            if cands:
+                pairs[j] = cands[0]
+                used.add(cands[0])
+    for j, i in pairs.items():
+        changes[j] = ClauseChange(_status(old[i], new[j], j in monotone, chapter_map), (old[i],), (new[j],))
+    gone: list[int] = []
+    bounds = [(-1, -1), *sorted(monotone.items()), (len(new), len(old))]
+    for (j0, i0), (j1, i1) in zip(bounds, bounds[1:]):
+        gap_new = [j for j in news if j0 < j < j1 and j not in pairs]
+        gap_old = [i for i in olds if i0 < i < i1 and i not in used]
+        gone += _match_gap(old, new, wo, wn, gap_old, gap_new, changes)
+    if global_pass:  # an article moved far, or grown or shrunk around its old text
+        added = [j for j in news if changes.get(j) and changes[j].status == "added"]
+        scored = sorted(((_kinship(wo[i], wn[j]), i, j) for i in gone for j in added), reverse=True)
+        for score, i, j in scored:
+            if score < SIMILAR:
+                break
+            if i in gone and j in added:
+                changes[j] = ClauseChange("modified", (old[i],), (new[j],), score,  # found out of its place
+                                          char_diff(old[i].text, new[j].text), moved=True)
+                gone.remove(i)
+                added.remove(j)
+    removed += [(i, ClauseChange("removed", (old[i],), ())) for i in gone]
+    for j in news:
+        ch = changes.get(j)
+        if ch and ch.status == "modified" and not ch.moved and ch.old[0].path != ch.new[0].path:
+            if chapter_map.get(_chapter(ch.old[0].path), _chapter(ch.new[0].path)) != _chapter(ch.new[0].path):
+                changes[j] = replace(ch, moved=True)
+    return [(to.index[ch.old[0].path], j) for j in news
+            for ch in [changes.get(j)] if ch and len(ch.old) == 1 and len(ch.new) == 1]
+
+
+def _status(o: VClause, n: VClause, in_order: bool, chapter_map: dict) -> str:
+    if o.path == n.path:
+        return "unchanged"
+    if not in_order or chapter_map.get(_chapter(o.path), _chapter(n.path)) != _chapter(n.path):
+        return "moved"
+    return "renumbered"
+
+
+def _kinship(a: str, b: str) -> float:
+    """How likely ``b`` is ``a``'s successor: their similarity, or, when one holds the other
+    nearly whole (a paragraph added around an old article, one dropped from it), that share."""
+    sim = similarity(a, b)
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 12 and len(short) < len(long_):
+        sim = max(sim, 0.95 * _containment(short, long_))
+    return sim
 
 
 def _containment(part: str, whole: str) -> float:
@@ -271,8 +378,9 @@ def _composed(one: str, parts: list[str], joined: str) -> bool:
             and all(_containment(p, one) >= 0.6 for p in parts))
 
 
-def _match_gap(old, new, on, nn, gap_old: list[int], gap_new: list[int], changes: dict, removed: list) -> None:
-    """Pair the unanchored clauses of one gap: split, merged, modified, else added / removed."""
+def _match_gap(old, new, on, nn, gap_old: list[int], gap_new: list[int], changes: dict) -> list[int]:
+    """Pair the unanchored clauses of one gap: split, merged, modified, else added; returns
+    the old clauses left unpaired."""
     free_old, free_new = list(gap_old), list(gap_new)
 
     def runs(items: list[int]):
@@ -312,7 +420,7 @@ def _match_gap(old, new, on, nn, gap_old: list[int], gap_new: list[int], changes
             free_new.remove(j)
     for j in free_new:
         changes[j] = ClauseChange("added", (), (new[j],))
-    removed += [(i, ClauseChange("removed", (old[i],), ())) for i in free_old]
+    return free_old
 
 
 # ------------------------------------------------------------------ obligations
@@ -374,7 +482,7 @@ def compare_obligations(o: Obligation, n: Obligation) -> list[ObligationChange]:
     actor = n.subject or o.subject
 
     def add(kind, before, after):
-        out.append(ObligationChange(kind, actor, o.path, n.path, before, after, o.id, n.id))
+        out.append(ObligationChange(kind, actor, o.path, n.path, before, after, o.id, n.id, n.modality, n.action))
 
     if o.modality != n.modality:
         if o.modality in STRENGTH and n.modality in STRENGTH:
@@ -382,8 +490,8 @@ def compare_obligations(o: Obligation, n: Obligation) -> list[ObligationChange]:
         else:
             kind = "modality_changed"
         add(kind, f"{o.modality} {o.trigger}", f"{n.modality} {n.trigger}")
-    if normalise(o.subject) != normalise(n.subject):
-        add("subject_changed", o.subject, n.subject)
+    if normalise(o.subject) != normalise(n.subject) and (o.subject_explicit or n.subject_explicit):
+        add("subject_changed", o.subject, n.subject)  # an inferred subject is no text of the rule
     od, nd = o.deadline.text if o.deadline else None, n.deadline.text if n.deadline else None
     if od and not nd:
         add("deadline_removed", od, None)
@@ -408,7 +516,12 @@ def compare_obligations(o: Obligation, n: Obligation) -> list[ObligationChange]:
 
 
 def obligation_changes(clauses: list[ClauseChange], old: Version, new: Version) -> list[ObligationChange]:
-    """Obligation changes for every aligned clause pair, plus new and removed obligations."""
+    """Obligation changes where the text changed, plus duties moved, new and removed.
+
+    A duty in a clause whose text is the same in both versions, or in a sentence that is the
+    same, is never ``changed`` (an inferred subject may differ, the rule does not); in a moved
+    clause it is ``moved`` with its old and new paths. A duty removed from one clause and new
+    in another, in the same words, is ``moved`` too."""
     by_old: dict[str, list[Obligation]] = {}
     by_new: dict[str, list[Obligation]] = {}
     for o in old.obligations:
@@ -416,19 +529,50 @@ def obligation_changes(clauses: list[ClauseChange], old: Version, new: Version) 
     for n in new.obligations:
         by_new.setdefault(n.path, []).append(n)
     out: list[ObligationChange] = []
+    gone_all: list[Obligation] = []
+    added_all: list[Obligation] = []
     for ch in clauses:
         olds = [o for c in ch.old for o in by_old.get(c.path, ())]
         news = [n for c in ch.new for n in by_new.get(c.path, ())]
-        if ch.status in ("unchanged", "renumbered", "moved") and len(olds) == len(news) and all(
-                normalise(o.action) == normalise(n.action) and o.modality == n.modality and o.subject == n.subject
-                for o, n in zip(olds, news)):
-            continue
-        pairs, gone, added = _pair_obligations(olds, news)
+        moved = ch.status == "moved" or ch.moved
+        if ch.status in ("unchanged", "renumbered", "moved"):
+            pairs, gone, added = list(zip(olds, news)), olds[len(news):], news[len(olds):]
+            changed = []
+        else:
+            pairs, gone, added = _pair_obligations(olds, news)
+            changed = [(o, n) for o, n in pairs if _said(o) != _said(n)]
         for o, n in pairs:
-            out += compare_obligations(o, n)
-        out += [ObligationChange("removed", o.subject, o.path, None, o.action, None, o.id, None) for o in gone]
-        out += [ObligationChange("new", n.subject, None, n.path, None, n.action, None, n.id) for n in added]
+            if (o, n) in changed:
+                out += compare_obligations(o, n)
+            elif moved:
+                out.append(_moved(o, n))
+        gone_all += gone
+        added_all += added
+    same = {}
+    for n in added_all:
+        same.setdefault(_said(n), []).append(n)
+    for o in gone_all:
+        twin = same.get(_said(o))
+        if twin:
+            n = twin.pop(0)
+            added_all.remove(n)
+            out.append(_moved(o, n))
+        else:
+            out.append(ObligationChange("removed", o.subject, o.path, None, o.action, None, o.id, None,
+                                        o.modality, o.action))
+    out += [ObligationChange("new", n.subject, None, n.path, None, n.action, None, n.id, n.modality, n.action)
+            for n in added_all]
     return out
+
+
+def _said(o: Obligation) -> tuple[str, str, str]:
+    """What a duty says, as written: its sentence, modality and action."""
+    return normalise(o.sentence or ""), o.modality, normalise(o.action)
+
+
+def _moved(o: Obligation, n: Obligation) -> ObligationChange:
+    return ObligationChange("moved", n.subject or o.subject, o.path, n.path, o.path, n.path, o.id, n.id,
+                            n.modality, n.action)
 
 
 def diff_versions(old: Version, new: Version) -> VersionDiff:
