@@ -60,6 +60,8 @@ class Version:
     clauses: tuple[VClause, ...]
     obligations: tuple[Obligation, ...]
     notice_id: str | None = None
+    date: str | None = None
+    """ISO date of the version (its signature, promulgation or latest revision date)."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,12 @@ class VersionDiff:
     clauses: list[ClauseChange]
     obligations: list[ObligationChange]
     summary: dict = field(default_factory=dict)
+    quantities: list = field(default_factory=list)
+    """:class:`QuantityChange` of every modified, split, merged, added or removed clause."""
+    old_title: str = ""
+    new_title: str = ""
+    old_date: str | None = None
+    new_date: str | None = None
 
     def by_actor(self) -> dict[str, list[ObligationChange]]:
         """Obligation changes grouped by actor (most changes first)."""
@@ -137,14 +145,15 @@ def load_version(ref: str | Path, db=None) -> Version:
             raise DiffError(r.error)
         clauses = tuple(VClause(c.path, c.label, c.kind, c.text, c.order, c.parent) for c in r.clauses
                         if c.kind != "preamble")
-        return Version(r.notice.name, r.notice.title or r.notice.name, clauses, r.obligations, r.notice.sha256[:16])
+        return Version(r.notice.name, r.notice.title or r.notice.name, clauses, r.obligations, r.notice.sha256[:16],
+                       r.notice.date)
     if db is None:
         raise DiffError(f"{ref}: no such file (and no database given to look it up)")
-    row = db.execute("select id, name, coalesce(title, name) from notices where id = ? or name = ? "
+    row = db.execute("select id, name, coalesce(title, name), date from notices where id = ? or name = ? "
                      "or doc_number = ? or title = ?", [str(ref)] * 4).fetchone()
     if row is None:
         raise DiffError(f"{ref}: neither a file nor a notice in the database")
-    nid, name, title = row
+    nid, name, title, date = row
     clauses = tuple(VClause(p, lb, k, t, o, pp or "") for p, lb, k, t, o, pp in db.execute(
         "select path, label, kind, text, ord, parent_path from clauses where notice_id = ? and kind != 'preamble' "
         "order by ord", [nid]))
@@ -162,7 +171,7 @@ def load_version(ref: str | Path, db=None) -> Version:
         for r in db.execute("select id, path, subject, subject_explicit, modality, trigger, action, condition, "
                             "deadline_text, deadline_kind, deadline_date, sentence from obligations "
                             "where notice_id = ? order by ord", [nid]))
-    return Version(name, title, clauses, obligations, nid)
+    return Version(name, title, clauses, obligations, nid, date)
 
 
 # ------------------------------------------------------------------ text
@@ -184,21 +193,202 @@ def similarity(a: str, b: str) -> float:
     return 2 * sum((ca & cb).values()) / (len(ga) + len(gb))
 
 
-def char_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
-    """Character-level diff suited to Chinese (no word boundaries needed):
-    ``责令改正`` → ``责令限期改正`` gives ``(("=", "责令"), ("+", "限期"), ("=", "改正"))``.
-    Whitespace is dropped first, so reflowed lines are no change."""
-    a, b = re.sub(r"\s+", "", old), re.sub(r"\s+", "", new)
-    ops = []
+_NUM = r"(?:\d+(?:\.\d+)?|[零〇一二三四五六七八九十百千万两]+)"
+QUANTITY = re.compile(
+    rf"(?:不超过|不少于|不低于|不高于|最高|最低|超过|低于|满)?"
+    rf"(?:百分之{_NUM}|{_NUM}\s*(?:%|％|亿元|万元|千元|元|倍|个工作日|工作日|日|天|个月|月|周|年|小时|人|名|家|次))"
+    rf"(?:以上|以下|以内|以外)?")
+"""A number with its unit and its limit word (``5000元以下``, ``不超过30日``, ``百分之十``,
+``七个工作日``): one token of the word diff and one value of :func:`quantities`. Units: the
+money, period, ratio and count units of Chinese laws and rules (GB/T 15835-2011 for the
+numerals; 《立法技术规范（试行）》 for 以上/以下 and the writing of amounts and periods)."""
+
+REFERENCE = re.compile(r"第[零〇一二三四五六七八九十百千\d]+[条款项章节](?:第[零〇一二三四五六七八九十百千\d]+[款项])*")
+"""A cross-reference (``第二十三条第二款``), one token of the word diff."""
+
+
+def tokens(text: str) -> list[str]:
+    """``text`` (whitespace removed) as the units a legal editor compares: quantities with their
+    unit (:data:`QUANTITY`), cross-references (:data:`REFERENCE`) and jieba words (regpipe's
+    segmenter, which knows the lexicon's organ names), so that ``100亿元`` → ``120亿元`` and
+    ``国家认监委`` → ``市场监管总局`` change as wholes."""
+    from .nlp import segmenter
+
+    text = re.sub(r"\s+", "", text)
+    out, pos = [], 0
+    seg = segmenter()
+    for m in re.finditer(f"{QUANTITY.pattern}|{REFERENCE.pattern}", text):
+        if m.start() > pos:
+            out += [w for w in seg.cut(text[pos:m.start()], HMM=False) if w]
+        out.append(m.group(0))
+        pos = m.end()
+    if pos < len(text):
+        out += [w for w in seg.cut(text[pos:], HMM=False) if w]
+    return out
+
+
+_TINY = 2
+"""An unchanged run of at most this many characters between two changes is folded into them
+(semantic clean-up: ``-各省、自治区+省级`` reads better than a change every other character)."""
+
+
+def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
+    """Word-level diff of two texts as ``(op, text)`` with op ``=``, ``-`` or ``+`` (a deletion
+    before the insertion that replaces it): ``责令改正`` → ``责令限期改正`` gives
+    ``(("=", "责令"), ("+", "限期"), ("=", "改正"))``. Whitespace is dropped first, so reflowed
+    lines are no change; see :func:`tokens` for the units."""
+    a, b = tokens(old), tokens(new)
+    runs: list[list[str]] = []  # ["=", text] or ["~", deleted, inserted]
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
-            ops.append(("=", a[i1:i2]))
+            runs.append(["=", "".join(a[i1:i2])])
         else:
-            if i2 > i1:
-                ops.append(("-", a[i1:i2]))
-            if j2 > j1:
-                ops.append(("+", b[j1:j2]))
+            d, i = "".join(a[i1:i2]), "".join(b[j1:j2])
+            if runs and runs[-1][0] == "~":
+                runs[-1][1] += d
+                runs[-1][2] += i
+            else:
+                runs.append(["~", d, i])
+    k = 1
+    while k < len(runs) - 1:  # fold a tiny equality between two changes into them
+        if runs[k][0] == "=" and len(runs[k][1]) <= _TINY and runs[k - 1][0] == "~" and runs[k + 1][0] == "~":
+            eq, nxt = runs[k][1], runs[k + 1]
+            runs[k - 1][1] += eq + nxt[1]
+            runs[k - 1][2] += eq + nxt[2]
+            del runs[k:k + 2]
+        else:
+            k += 1
+    ops: list[tuple[str, str]] = []
+    for r in runs:
+        if r[0] == "=":
+            ops.append(("=", r[1]))
+        else:
+            if r[1]:
+                ops.append(("-", r[1]))
+            if r[2]:
+                ops.append(("+", r[2]))
     return tuple(ops)
+
+
+char_diff = word_diff  # the name of earlier releases
+
+
+# ------------------------------------------------------------------ quantities
+_UNITS = {  # unit → (family, factor to the family's base: yuan, day, percent, times, count)
+    "亿元": ("amount", 1e8), "万元": ("amount", 1e4), "千元": ("amount", 1e3), "元": ("amount", 1),
+    "个工作日": ("period", 1.4), "工作日": ("period", 1.4), "日": ("period", 1), "天": ("period", 1),
+    "周": ("period", 7), "个月": ("period", 30), "月": ("period", 30), "年": ("period", 365),
+    "小时": ("period", 1 / 24), "%": ("ratio", 1), "％": ("ratio", 1), "倍": ("multiple", 1),
+    "人": ("count", 1), "名": ("count", 1), "家": ("count", 1), "次": ("count", 1)}
+_LIMIT = re.compile(r"^(不超过|不少于|不低于|不高于|最高|最低|超过|低于|满)|(以上|以下|以内|以外)$")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A quantity as written (``5000元以下``) with its family (amount, period, ratio, multiple,
+    count), its value in the family's base unit (yuan, days, percent, times, persons or
+    occurrences; a 工作日 counts 1.4 days) and its limit word (``以下``, ``不超过``; ``""``)."""
+    text: str
+    family: str
+    value: float | None
+    limit: str
+
+
+def quantities(text: str) -> list[Quantity]:
+    """The quantities written in ``text`` in order (:data:`QUANTITY`)."""
+    out = []
+    for m in QUANTITY.finditer(re.sub(r"\s+", "", text or "")):
+        q = m.group(0)
+        limit = "".join(x for g in (_LIMIT.search(q),) if g for x in g.groups() if x)
+        core = re.sub(r"^(不超过|不少于|不低于|不高于|最高|最低|超过|低于|满)|(以上|以下|以内|以外)$", "", q)
+        if core.startswith("百分之"):
+            n = _cn_number(core[3:])
+            out.append(Quantity(q, "ratio", n, limit))
+            continue
+        unit = next(u for u in sorted(_UNITS, key=len, reverse=True) if core.endswith(u))
+        n = _cn_number(core[:-len(unit)].strip())
+        family, factor = _UNITS[unit]
+        out.append(Quantity(q, family, n * factor if n is not None else None, limit))
+    return out
+
+
+@dataclass(frozen=True)
+class QuantityChange:
+    """One quantity of a clause changed: ``kind`` is raised / lowered (amounts, ratios,
+    multiples, counts), lengthened / shortened (periods), limit_changed (same number, other
+    limit word: ``3万元以下`` → ``3万元``), added or removed; ``penalty`` when it is a fine
+    (``罚款`` or ``没收`` follows within the sentence part); ``context`` is the words around it
+    in the new text (the old for a removal)."""
+    kind: str
+    family: str
+    old: str | None
+    new: str | None
+    old_path: str | None
+    new_path: str | None
+    penalty: bool = False
+    context: str = ""
+
+
+def quantity_changes(ch: ClauseChange) -> list[QuantityChange]:
+    """The quantity changes of one clause change: for a modified, split or merged clause those
+    in its word diff, each old quantity paired with the new one that replaced it (same family,
+    in order); for an added or removed clause every quantity it holds."""
+    op, np_ = ch.old_path or None, ch.new_path or None
+    if ch.status in ("added", "removed"):
+        text = (ch.new or ch.old)[0].text
+        kind = "added" if ch.status == "added" else "removed"
+        return [QuantityChange(kind, q.family, q.text if kind == "removed" else None,
+                               q.text if kind == "added" else None, op, np_, _is_penalty(text, q.text),
+                               _around(text, q.text)) for q in quantities(text)]
+    if not ch.ops:
+        return []
+    out: list[QuantityChange] = []
+    old_text = "".join(t for o, t in ch.ops if o != "+")
+    new_text = "".join(t for o, t in ch.ops if o != "-")
+    k = 0
+    while k < len(ch.ops):
+        o, t = ch.ops[k]
+        if o == "=":
+            k += 1
+            continue
+        gone = t if o == "-" else ""
+        came = ch.ops[k + 1][1] if o == "-" and k + 1 < len(ch.ops) and ch.ops[k + 1][0] == "+" else (t if o == "+" else "")
+        k += 2 if gone and came else 1
+        qo, qn = quantities(gone), quantities(came)
+        for a in qo:
+            b = next((x for x in qn if x.family == a.family), None)
+            if b is None:
+                out.append(QuantityChange("removed", a.family, a.text, None, op, np_, _is_penalty(old_text, a.text),
+                                          _around(old_text, a.text)))
+                continue
+            qn.remove(b)
+            out.append(QuantityChange(_direction(a, b), a.family, a.text, b.text, op, np_,
+                                      _is_penalty(new_text, b.text), _around(new_text, b.text)))
+        out += [QuantityChange("added", b.family, None, b.text, op, np_, _is_penalty(new_text, b.text),
+                               _around(new_text, b.text)) for b in qn]
+    return out
+
+
+def _direction(a: Quantity, b: Quantity) -> str:
+    if a.value is None or b.value is None or a.value == b.value:
+        return "limit_changed" if a.limit != b.limit else "changed"
+    up = b.value > a.value
+    if a.family == "period":
+        return "lengthened" if up else "shortened"
+    return "raised" if up else "lowered"
+
+
+def _is_penalty(text: str, q: str) -> bool:
+    k = text.find(q)
+    if k < 0:
+        return False
+    tail = re.split(r"[，；。]", text[k + len(q):], maxsplit=1)[0]
+    return bool(re.search(r"罚款|罚金|没收", tail))
+
+
+def _around(text: str, q: str, width: int = 12) -> str:
+    k = text.find(q)
+    return text[max(0, k - width):k + len(q) + width] if k >= 0 else q
 
 
 # ------------------------------------------------------------------ alignment
@@ -333,7 +523,7 @@ def _align_level(to: _Tree, tn: _Tree, olds: list[int], news: list[int], wo: lis
                 break
             if i in gone and j in added:
                 changes[j] = ClauseChange("modified", (old[i],), (new[j],), score,  # found out of its place
-                                          char_diff(old[i].text, new[j].text), moved=True)
+                                          word_diff(old[i].text, new[j].text), moved=True)
                 gone.remove(i)
                 added.remove(j)
     removed += [(i, ClauseChange("removed", (old[i],), ())) for i in gone]
@@ -395,7 +585,7 @@ def _match_gap(old, new, on, nn, gap_old: list[int], gap_new: list[int], changes
             joined = "".join(nn[j] for j in run)
             if _composed(on[i], [nn[j] for j in run], joined):
                 changes[run[0]] = ClauseChange("split", (old[i],), tuple(new[j] for j in run), similarity(on[i], joined),
-                                               char_diff(old[i].text, "".join(new[j].text for j in run)))
+                                               word_diff(old[i].text, "".join(new[j].text for j in run)))
                 free_old.remove(i)
                 for j in run:
                     free_new.remove(j)
@@ -405,7 +595,7 @@ def _match_gap(old, new, on, nn, gap_old: list[int], gap_new: list[int], changes
             joined = "".join(on[i] for i in run)
             if _composed(nn[j], [on[i] for i in run], joined):
                 changes[j] = ClauseChange("merged", tuple(old[i] for i in run), (new[j],), similarity(joined, nn[j]),
-                                          char_diff("".join(old[i].text for i in run), new[j].text))
+                                          word_diff("".join(old[i].text for i in run), new[j].text))
                 free_new.remove(j)
                 for i in run:
                     free_old.remove(i)
@@ -415,7 +605,7 @@ def _match_gap(old, new, on, nn, gap_old: list[int], gap_new: list[int], changes
         if score < SIMILAR:
             break
         if i in free_old and j in free_new:
-            changes[j] = ClauseChange("modified", (old[i],), (new[j],), score, char_diff(old[i].text, new[j].text))
+            changes[j] = ClauseChange("modified", (old[i],), (new[j],), score, word_diff(old[i].text, new[j].text))
             free_old.remove(i)
             free_new.remove(j)
     for j in free_new:
@@ -576,22 +766,31 @@ def _moved(o: Obligation, n: Obligation) -> ObligationChange:
 
 
 def diff_versions(old: Version, new: Version) -> VersionDiff:
-    """Compare two versions: aligned clauses, character diffs, obligation changes, summary."""
+    """Compare two versions: aligned clauses, word diffs, obligation and quantity changes, and
+    a summary counting articles (or a notice's top-level clauses: ``articles modified``),
+    obligation change kinds and quantity change kinds."""
     clauses = align_clauses(list(old.clauses), list(new.clauses))
     obligations = obligation_changes(clauses, old, new)
+    qty = [q for ch in clauses if ch.status not in ("unchanged", "renumbered", "moved") for q in quantity_changes(ch)]
+    top = {id(old.clauses[i]) for i in _Tree(list(old.clauses)).top} | {id(new.clauses[j]) for j in _Tree(list(new.clauses)).top}
     summary: dict[str, int] = {}
     for ch in clauses:
-        summary[f"clauses {ch.status}"] = summary.get(f"clauses {ch.status}", 0) + 1
+        if any(id(c) in top for c in ch.old + ch.new):
+            key = f"articles {'moved' if ch.moved else ch.status}" if ch.status == "modified" else f"articles {ch.status}"
+            summary[key] = summary.get(key, 0) + 1
     for ch in obligations:
         summary[f"obligations {ch.kind}"] = summary.get(f"obligations {ch.kind}", 0) + 1
-    return VersionDiff(old.name, new.name, clauses, obligations, summary)
+    for q in qty:
+        summary[f"quantities {q.kind}"] = summary.get(f"quantities {q.kind}", 0) + 1
+    return VersionDiff(old.name, new.name, clauses, obligations, summary, qty, old.title, new.title, old.date, new.date)
 
 
 # ------------------------------------------------------------------ storing
 def store_diff(db, diff: VersionDiff, old: Version, new: Version) -> int:
     """Record ``diff`` in ``db`` when both versions are notices there: rows in ``changes``
     (one per clause change other than ``unchanged`` and per obligation change) and a
-    ``supersessions`` row (new supersedes old). Replaces an earlier record of the same pair.
+    ``supersessions`` row (new supersedes old); quantity changes are rows of level ``quantity``
+    (kind ``raised``, ``removed penalty`` …). Replaces an earlier record of the same pair.
     Returns the number of change rows written (0 when a version is not in the database)."""
     import hashlib
     import json
@@ -608,6 +807,9 @@ def store_diff(db, diff: VersionDiff, old: Version, new: Version) -> int:
     for k, ch in enumerate(diff.obligations):
         rows.append(("obligation", ch.kind, ch.actor, ch.old_path, ch.new_path, ch.before, ch.after,
                      ch.old_id, ch.new_id, k))
+    for k, q in enumerate(diff.quantities):
+        rows.append(("quantity", q.kind + (" penalty" if q.penalty else ""), None, q.old_path, q.new_path, q.old, q.new,
+                     None, None, k))
     with db.conn:
         db.execute("delete from changes where old_notice_id = ? and new_notice_id = ?", ids)
         db.execute("insert or replace into supersessions values (?, ?)", [new.notice_id, old.notice_id])

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.diff import (VClause, align_clauses, char_diff, compare_obligations, diff_versions, duration_days,
-                           load_version, normalise)
+from pipeline.diff import (ClauseChange, VClause, align_clauses, char_diff, compare_obligations, diff_versions,
+                           duration_days, load_version, normalise, quantities, quantity_changes, word_diff)
 from pipeline.model import Deadline, Obligation
 
 from .conftest import CORPORA
@@ -34,7 +34,7 @@ def test_2016_to_2020_one_article_removed_rest_renumbered(regulation):
     modified = {c.old_path: c for c in d.clauses if c.status == "modified"}
     # the substantive edits are listed: 工商行政管理部门 → 市场监督管理部门 in the old 第十三条
     ops = modified["第二章/第十三条"].ops
-    assert ("-", "工商行政") in ops and ("+", "市场监督") in ops
+    assert ("-", "工商行政管理部门") in ops and ("+", "市场监督管理部门") in ops  # organ names as wholes
     assert any(ch.kind == "removed" and ch.old_path == "第二章/第十一条" for ch in d.obligations)
 
 
@@ -114,12 +114,12 @@ def test_cli_reports_and_stored_changes(corpus_run, tmp_path):
                               "--format", "json", "--db", db])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["summary"] == {"clauses unchanged": 111, "clauses modified": 1}
+    assert data["summary"] == {"articles unchanged": 76, "articles modified": 1, "quantities added": 2}
     res = runner.invoke(cli, ["diff", "cert-accreditation-regulation-2016", "cert-accreditation-regulation-2020",
                               "--format", "html", "-o", str(tmp_path / "d.html"), "--db", db])
     assert res.exit_code == 0, res.output
     page = (tmp_path / "d.html").read_text(encoding="utf-8")
-    assert "新旧对照" in page and "<del>工商行政</del>" in page and "http" not in page
+    assert "新旧对照" in page and "<del>工商行政管理部门</del>" in page and "http" not in page
     md = runner.invoke(cli, ["diff", str(V / "metrology-law-implementing-rules-2018.md"),
                              str(V / "metrology-law-implementing-rules-2022.md"), "--format", "md", "--db", db]).stdout
     assert md.startswith("# metrology-law-implementing-rules-2018") and "第三十一条" in md
@@ -131,3 +131,45 @@ def test_cli_reports_and_stored_changes(corpus_run, tmp_path):
     assert con.execute("select count(*) from supersessions").fetchone()[0] >= 2
     res = runner.invoke(cli, ["diff", "no-such-notice", "cert-accreditation-regulation-2020", "--db", db])
     assert res.exit_code == 1 and "neither a file nor a notice" in res.output
+
+
+def _modified(old: str, new: str) -> ClauseChange:
+    a, b = VClause("第三条", "第三条", "article", old, 0), VClause("第三条", "第三条", "article", new, 0)
+    return ClauseChange("modified", (a,), (b,), 0.9, word_diff(old, new))
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    # 经营者集中申报标准 2018 → 2024 (thresholds)
+    ("营业额合计超过100亿元人民币，并且其中至少两个经营者上一会计年度在中国境内的营业额均超过4亿元人民币",
+     "营业额合计超过120亿元人民币，并且其中至少两个经营者上一会计年度在中国境内的营业额均超过8亿元人民币",
+     [("raised", "超过100亿元", "超过120亿元", False), ("raised", "超过4亿元", "超过8亿元", False)]),
+    # a fine deleted from a penalty article without any modal
+    ("责令改正，可以处5000元以下的罚款；情节严重的，吊销许可证。", "责令改正；情节严重的，吊销许可证。",
+     [("removed", "5000元以下", None, True)]),
+    ("由县级以上地方市场监督管理部门责令改正，处3万元以下罚款", "由县级以上地方市场监督管理部门责令改正，处3万元罚款",
+     [("limit_changed", "3万元以下", "3万元", True)]),
+    ("市场监督管理部门自收到投诉之日起10个工作日内作出处理决定", "市场监督管理部门自收到投诉之日起7个工作日内作出处理决定",
+     [("shortened", "10个工作日", "7个工作日", False)]),
+    # 反垄断法 2007 → 2022: 五十万元 became 三百万元, and a new 一百万元 limit was added elsewhere
+    ("尚未实施集中的，可以处五十万元以下的罚款。", "尚未实施集中的，处一百万元以下的罚款；已经实施集中的，处三百万元以下的罚款。",
+     [("raised", "五十万元以下", "一百万元以下", True), ("added", None, "三百万元以下", True)]),
+])
+def test_quantities_compared_in_modified_clauses(old, new, expected):
+    got = [(q.kind, q.old, q.new, q.penalty) for q in quantity_changes(_modified(old, new))]
+    assert got == expected
+
+
+def test_quantities_read_values_in_base_units():
+    q = {x.text: x for x in quantities("处五十万元以上一百万元以下的罚款，期限为三个月，不超过30日，百分之十")}
+    assert q["五十万元以上"].value == 500_000 and q["五十万元以上"].limit == "以上"
+    assert q["一百万元以下"].value == 1_000_000
+    assert q["不超过30日"].family == "period" and q["不超过30日"].limit == "不超过"
+    assert q["百分之十"].family == "ratio" and q["百分之十"].value == 10
+
+
+def test_word_diff_keeps_numbers_and_names_whole():
+    ops = word_diff("合计超过100亿元人民币", "合计超过120亿元人民币")
+    assert ("-", "超过100亿元") in ops and ("+", "超过120亿元") in ops
+    assert ("-", "国家认监委") in word_diff("由国家认监委负责", "由市场监管总局负责")
+    # a tiny equality between two changes is folded into them
+    assert word_diff("责令停止生产", "限令停止销售") == (("-", "责令停止生产"), ("+", "限令停止销售"))
