@@ -340,9 +340,10 @@ def query_changes(notice, actor, db_path, as_json, as_csv):
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", help="Write the report to this file instead of printing it.")
+@click.option("--changed-only", is_flag=True, help="Leave out the rows of unchanged and merely renumbered clauses.")
 @_db_option
 @_errors_as_messages
-def diff(old, new, fmt, output, db_path):
+def diff(old, new, fmt, output, changed_only, db_path):
     """What NEW changes relative to OLD (notice files, or notices in the database).
 
     When both versions are notices in the database, the changes are recorded there
@@ -356,11 +357,12 @@ def diff(old, new, fmt, output, db_path):
     a, b = load_version(old, db), load_version(new, db)
     d = diff_versions(a, b)
     stored = store_diff(db, d, a, b) if db is not None else 0
-    text = {"text": render_text, "md": render_markdown, "html": render_html, "json": render_json}[fmt](d)
+    text = {"text": render_text, "md": render_markdown, "html": render_html, "json": render_json}[fmt](d, changed_only)
     if output:
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"{output}: {d.summary}")
+        from .report import summary_line
+        click.echo(f"{output}: {summary_line(d)}")
     else:
         click.echo(text, nl=False)
     if stored:

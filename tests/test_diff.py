@@ -173,3 +173,39 @@ def test_word_diff_keeps_numbers_and_names_whole():
     assert ("-", "国家认监委") in word_diff("由国家认监委负责", "由市场监管总局负责")
     # a tiny equality between two changes is folded into them
     assert word_diff("责令停止生产", "限令停止销售") == (("-", "责令停止生产"), ("+", "限令停止销售"))
+
+
+def test_html_badges_sit_on_the_row_of_their_clause(regulation):
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+    from pipeline.report import render_html
+    d = diff_versions(regulation[2016], regulation[2020])
+    tree = HTMLParser(render_html(d))
+    seen = 0
+    for row in tree.css("tbody tr[id]"):
+        cells = row.css("td")
+        old_path, new_path = cells[0].text(), cells[2].text()
+        for badge in row.css(".badge"):
+            seen += 1
+            kind = badge.attributes["class"].split()[1]
+            assert any(ch.kind == kind and (ch.new_path == new_path if ch.new_path else ch.old_path == old_path)
+                       for ch in d.obligations), (kind, old_path, new_path, badge.text())
+    assert seen == len(d.obligations)
+    # values are written out (print), not only in tooltips: the removed duty's action is on the page
+    removed = next(ch for ch in d.obligations if ch.kind == "removed")
+    assert removed.action in tree.body.text()
+    head = tree.css_first("p").text()
+    assert "中华人民共和国认证认可条例" in head and "2003-09-03" in head and "2016-02-06" in head
+
+
+def test_reports_show_articles_and_hide_unchanged_on_request(regulation):
+    from pipeline.report import render_html, render_text
+    d = diff_versions(regulation[2016], regulation[2020])
+    text = render_text(d)
+    table = text.split("条号对照\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(table) == sum(1 for c in d.clauses if any(x.kind == "article" for x in c.old + c.new)) > 70
+    assert all("（" not in line.split("→")[0] for line in table)  # articles only, no items
+    # the text of a removed article is shown
+    assert "外商投资" in text.split("\nclauses\n", 1)[1]
+    full, short = render_html(d), render_html(d, changed_only=True)
+    assert short.count("<tr id=") < full.count("<tr id=") and 'class="unchanged"' not in short
