@@ -87,10 +87,11 @@ def _ops_plain(ops) -> str:
     return "".join(t if op == "=" else f"[-{t}-]" if op == "-" else f"{{+{t}+}}" for op, t in ops)
 
 
-def _number_table(d: VersionDiff) -> list[tuple[str, str, str]]:
-    """(old label, new label, status) of every article pair, in the new version's order."""
+def _number_table(d: VersionDiff, changed_only: bool = False) -> list[tuple[str, str, str]]:
+    """(old label, new label, status) of every article pair, in the new version's order
+    (``changed_only``: without the articles that kept number and text)."""
     return [(" + ".join(x.label for x in c.old) or "—", " + ".join(x.label for x in c.new) or "—", _status(c))
-            for c in d.clauses if _is_article(c)]
+            for c in d.clauses if _is_article(c) and not (changed_only and c.status == "unchanged")]
 
 
 def _shown(d: VersionDiff, changed_only: bool) -> list[ClauseChange]:
@@ -100,13 +101,13 @@ def _shown(d: VersionDiff, changed_only: bool) -> list[ClauseChange]:
 def render_text(d: VersionDiff, changed_only: bool = False) -> str:
     """Plain text for the terminal."""
     lines = ["旧：" + _version_line(d.old_title, d.old, d.old_date), "新：" + _version_line(d.new_title, d.new, d.new_date),
-             summary_line(d), ""]
+             summary_line(d)]
     for actor, changes in d.by_actor().items():
-        lines.append(f"{actor} ({len(changes)})")
+        lines.append(f"\n{actor} ({len(changes)})")
         lines += [f"  {_change_text(ch)}" for ch in changes]
     if d.quantities:
         lines += ["", "quantities"] + [f"  {_quantity_text(q)}" for q in d.quantities]
-    lines += ["", "条号对照"] + [f"  {a} → {b}  {s}" for a, b, s in _number_table(d)]
+    lines += ["", "条号对照"] + [f"  {a} → {b}  {s}" for a, b, s in _number_table(d, changed_only)]
     changed = [c for c in _shown(d, True)]
     if changed:
         lines += ["", "clauses"]
@@ -130,7 +131,7 @@ def render_markdown(d: VersionDiff, changed_only: bool = False) -> str:
     if d.quantities:
         md += ["## Quantities", ""] + [f"- {_quantity_text(q)}" for q in d.quantities] + [""]
     md += ["## 条号对照", "", "| 旧条号 | 新条号 | 变化 |", "|---|---|---|"]
-    md += [f"| {a} | {b} | {s} |" for a, b, s in _number_table(d)] + [""]
+    md += [f"| {a} | {b} | {s} |" for a, b, s in _number_table(d, changed_only)] + [""]
     rows = _shown(d, changed_only)
     if rows:
         md += ["## Clauses", "", "| | old | new | text |", "|---|---|---|---|"]
@@ -214,7 +215,8 @@ def render_html(d: VersionDiff, changed_only: bool = False) -> str:
     obl = "".join(f"<li>{e(actor)}<ul>" + "".join(f"<li>{e(_change_text(ch))}</li>" for ch in changes) + "</ul></li>"
                   for actor, changes in d.by_actor().items())
     qty = "".join(f"<li>{e(_quantity_text(q))}</li>" for q in d.quantities)
-    numbers = "".join(f"<tr><td>{e(a)}</td><td>{e(b)}</td><td>{e(s)}</td></tr>" for a, b, s in _number_table(d))
+    numbers = "".join(f"<tr><td>{e(a)}</td><td>{e(b)}</td><td>{e(s)}</td></tr>"
+                      for a, b, s in _number_table(d, changed_only))
     nav = "".join(f"<div><b>{e(kind)}（{len(links)}）</b> {''.join(links)}</div>" for kind, links in toc.items()) or "无"
     return (f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{e(d.old_title or d.old)} 新旧对照</title>'
             f"<style>{_CSS}</style></head><body><h1>新旧对照</h1>"
