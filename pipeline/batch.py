@@ -7,6 +7,7 @@ a UI toolkit. Stage times are in seconds (``result.timings``).
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from contextlib import nullcontext
 from pathlib import Path
@@ -23,8 +24,9 @@ from .segment import segment
 from .store import batch, flush_fts, open_db, resolve_citations, save
 
 
-def extract_file(path: str | Path, nlp=None) -> ExtractionResult:
-    """Ingest, segment and extract one notice file (nothing written).
+def extract_file(path: str | Path, nlp=None, name: str | None = None) -> ExtractionResult:
+    """Ingest, segment and extract one notice file (nothing written); ``name`` is the notice
+    name (default: the file name without extension, see :func:`notice_names`).
 
     Bad input gives ``status="error"`` and ``error`` = ``"<file>: <reason>"``; no exception.
     """
@@ -32,7 +34,7 @@ def extract_file(path: str | Path, nlp=None) -> ExtractionResult:
     timings = {}
     t0 = time.perf_counter()
     try:
-        notice = ingest(path)
+        notice = ingest(path, name=name)
     except InputError as e:
         return ExtractionResult(source=str(path), status="error", error=str(e))
     t1 = time.perf_counter()
@@ -54,9 +56,64 @@ def extract_file(path: str | Path, nlp=None) -> ExtractionResult:
                             obligations=tuple(obligations), timings=timings)
 
 
+def _with_result_warning(r: ExtractionResult, warning: str) -> ExtractionResult:
+    from dataclasses import replace
+    return replace(r, status="warning", notice=_with_warning(r.notice, warning))
+
+
+def _renamed(r: ExtractionResult, name: str, warning: str) -> ExtractionResult:
+    """``r`` with its notice (and every clause and obligation row's ``doc``) under ``name``."""
+    from dataclasses import replace
+    notice = _with_warning(replace(r.notice, name=name), warning)
+    return replace(r, status="warning", notice=notice, obligations=tuple(replace(o, doc=name) for o in r.obligations))
+
+
 def _with_warning(notice, warning):
     from dataclasses import replace
     return replace(notice, warnings=notice.warnings + (warning,))
+
+
+def notice_names(files: list[Path]) -> tuple[dict[Path, str], dict[Path, str]]:
+    """A unique notice name for every file of one run, and a warning for each renamed one.
+
+    A notice is named by its file name without extension. When several files share that stem
+    (``a/index.txt`` and ``b/index.txt``, ``notice.txt`` and ``notice.html``), the first in path
+    order keeps it and each other gets a stable suffix: its extension when that differs
+    (``notice-html``), else the folders that tell it apart (``b-index``), else a hash of its path.
+
+    Returns:
+        (file → name, file → warning naming both files).
+    """
+    names: dict[Path, str] = {}
+    warnings: dict[Path, str] = {}
+    taken: dict[str, Path] = {}
+    for f in files:
+        stem = f.stem
+        if stem not in taken:
+            names[f], taken[stem] = stem, f
+            continue
+        first = taken[stem]
+        cands = []
+        if f.suffix.lower() != first.suffix.lower():
+            cands.append(f"{stem}-{f.suffix.lower().lstrip('.')}")
+        own = [p for p in f.parent.parts if p not in first.parent.parts]
+        if own:
+            cands.append("-".join(own[-2:] + [stem]))
+        cands.append(f"{stem}-{hashlib.sha1(str(f).encode()).hexdigest()[:6]}")
+        name = next(c for c in cands if c not in taken)
+        names[f], taken[name] = name, f
+        warnings[f] = f"notice name {stem!r} is already {first}'s: stored as {name!r}"
+    return names, warnings
+
+
+def _unclaimed_name(db, notice, source: str) -> tuple[str, str | None]:
+    """``notice.name``, or a suffixed name when the database already holds another file's
+    notice under it (another source and other content); then also the warning."""
+    row = db.execute("select source, id from notices where name = ?", [notice.name]).fetchone()
+    if row is None or row[0] == source or row[1] == notice.sha256[:16]:
+        return notice.name, None
+    name = f"{notice.name}-{hashlib.sha1(source.encode()).hexdigest()[:6]}"
+    return name, f"notice name {notice.name!r} is already {row[0]}'s in the database: stored as {name!r}"
 
 
 def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extracted/requirements.db",
@@ -80,13 +137,20 @@ def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extract
         StoreError: the database cannot be opened.
     """
     files = iter_notice_files(paths)
+    names, renamed = notice_names(files)
     nlp = get_nlp()
     db = open_db(db_path) if db_path else None
     results = []
     with batch(db) if db is not None else nullcontext(lambda: None) as checkpoint:
         for i, f in enumerate(files, 1):
-            r = extract_file(f, nlp)
+            r = extract_file(f, nlp, names.get(f))
             if r.status != "error":
+                if f in renamed:
+                    r = _with_result_warning(r, renamed[f])
+                if db is not None:
+                    name, clash = _unclaimed_name(db, r.notice, str(f))
+                    if clash:
+                        r = _renamed(r, name, clash)
                 t = time.perf_counter()
                 if db is not None:
                     save(db, r.notice, list(r.clauses), list(r.obligations))
