@@ -152,8 +152,9 @@ def _format_options(f):
 
 
 def _open(db_path):
+    """The database, read-only: queries work on a read-only file and never block a writer."""
     from .store import open_db
-    return open_db(db_path, create=False)
+    return open_db(db_path, create=False, readonly=True)
 
 
 def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str, data=None) -> None:
@@ -350,13 +351,19 @@ def diff(old, new, fmt, output, changed_only, db_path):
     (`regpipe query changes`) and in the graph (supersedes / amends edges).
     """
     from .diff import diff_versions, load_version, store_diff
+    from .errors import StoreError
     from .report import render_html, render_json, render_markdown, render_text
     from .store import open_db
 
-    db = open_db(db_path, create=False) if Path(db_path).exists() else None
+    db = open_db(db_path, create=False, readonly=True) if Path(db_path).exists() else None
     a, b = load_version(old, db), load_version(new, db)
     d = diff_versions(a, b)
-    stored = store_diff(db, d, a, b) if db is not None else 0
+    stored = 0
+    if db is not None and a.notice_id and b.notice_id:
+        try:  # recording the changes is the one write; a read-only database only skips it
+            stored = store_diff(open_db(db_path, create=False), d, a, b)
+        except StoreError as e:
+            click.echo(f"note: changes not recorded ({e})", err=True)
     text = {"text": render_text, "md": render_markdown, "html": render_html, "json": render_json}[fmt](d, changed_only)
     if output:
         Path(output).parent.mkdir(parents=True, exist_ok=True)

@@ -57,42 +57,88 @@ def clause_id(notice: Notice, clause: Clause) -> str:
     return hashlib.sha1(f"{notice.sha256}|{clause.path}|{clause.order}".encode()).hexdigest()[:16]
 
 
-def open_db(path: str | Path = DEFAULT_DB, create: bool = True) -> sqlite_utils.Database:
+BUSY_TIMEOUT = 60.0
+"""Seconds a writer waits for another writer's transaction (another ``regpipe extract`` on the
+same database) before giving up (SQLite's busy timeout)."""
+
+
+def open_db(path: str | Path = DEFAULT_DB, create: bool = True, readonly: bool = False) -> sqlite_utils.Database:
     """Open (and with ``create``, create or migrate) the regpipe database.
 
+    Args:
+        path: the SQLite file.
+        create: create it, or migrate an older schema in place, when needed.
+        readonly: open it read-only (``mode=ro``; ``immutable`` when even the write-ahead
+            log cannot be read without writing): what ``query``, ``checklist``, ``diff`` and
+            ``graph export`` do, so that they work on a read-only file and never block a writer.
     Raises:
-        StoreError: the file is missing or of an older schema (``create=False``: the message
-            says how to create or migrate it), not SQLite, or of a newer schema.
+        StoreError: the file is missing, empty or of an older schema (``create=False``: the
+            message says how to create or migrate it), not SQLite, of a newer schema, or
+            read-only when ``create`` asks to write it.
     """
     path = Path(path)
     if not create and not path.exists():
         raise StoreError(f"{path}: no database; create it with `regpipe extract corpora/ --db {path}`")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        db = sqlite_utils.Database(path)
+    if not create and path.stat().st_size == 0:
+        raise StoreError(f"{path}: empty file, not a regpipe database; create it with `regpipe extract corpora/ --db {path}`")
+    if readonly:
+        db = _open_readonly(path)
         version = db.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError as e:
-        raise StoreError(f"{path}: not a regpipe SQLite database ({e})") from e
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"{path}: cannot create the database's folder ({e.strerror or e})") from e
+        try:
+            db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT))
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"{path}: cannot open the database ({e})") from e
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{path}: not a regpipe SQLite database ({e})") from e
     if version > SCHEMA_VERSION:
         raise StoreError(f"{path}: schema version {version} is newer than this regpipe ({SCHEMA_VERSION}); upgrade regpipe")
     if not create and version < SCHEMA_VERSION:
         raise StoreError(f"{path}: old schema (version {version}, this regpipe uses {SCHEMA_VERSION}); "
                          f"run `regpipe extract [PATH...] --db {path}` once to migrate it "
                          "(the schema is upgraded in place; existing rows are kept)")
-    db.execute("PRAGMA foreign_keys = ON")
-    # write-ahead log: a commit appends to the log instead of rewriting pages and syncing twice;
-    # still one atomic transaction per notice (https://www.sqlite.org/wal.html)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
-    # IDs are hashes, so every insert lands on a random page of each index: with SQLite's
-    # default 2 MB page cache, a database of a few hundred notices no longer fits and writes
-    # slow down as it grows. 64 MB keeps the indexes of thousands of notices in memory.
-    db.execute("PRAGMA cache_size = -65536")
-    if version < SCHEMA_VERSION:
-        _create_schema(db, version)
-    elif db.execute("SELECT EXISTS (SELECT 1 FROM fts_pending)").fetchone()[0]:
-        flush_fts(db)  # an interrupted run, or rows saved without extract_paths
+    if readonly:
+        return db
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        # write-ahead log: a commit appends to the log instead of rewriting pages and syncing twice;
+        # still one atomic transaction per notice (https://www.sqlite.org/wal.html); readers never
+        # block the writer
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        # IDs are hashes, so every insert lands on a random page of each index: with SQLite's
+        # default 2 MB page cache, a database of a few hundred notices no longer fits and writes
+        # slow down as it grows. 64 MB keeps the indexes of thousands of notices in memory.
+        db.execute("PRAGMA cache_size = -65536")
+        if version < SCHEMA_VERSION:
+            _create_schema(db, version)
+        elif db.execute("SELECT EXISTS (SELECT 1 FROM fts_pending)").fetchone()[0]:
+            flush_fts(db)  # an interrupted run, or rows saved without extract_paths
+    except sqlite3.OperationalError as e:
+        if "readonly" in str(e) or "read-only" in str(e):
+            raise StoreError(f"{path}: read-only database; extracting needs write access to it and its folder") from e
+        raise StoreError(f"{path}: cannot write the database ({e})") from e
     return db
+
+
+def _open_readonly(path: Path) -> sqlite_utils.Database:
+    uri = path.resolve().as_uri()
+    last = None
+    for query in ("?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return sqlite_utils.Database(conn)
+        except sqlite3.OperationalError as e:
+            last = e  # a WAL database in a read-only folder: its -shm cannot be created
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{path}: not a regpipe SQLite database ({e})") from e
+    raise StoreError(f"{path}: cannot open the database read-only ({last})")
 
 
 _FTS = {"obligations": ["subject", "action", "condition"]}
@@ -276,15 +322,30 @@ def resolve_citations(db: sqlite_utils.Database) -> int:
 @contextmanager
 def atomic(db: sqlite_utils.Database, name: str = "notice"):
     """All of the block's writes or none: a SAVEPOINT, so it nests inside :func:`batch` (and
-    commits by itself outside one). An exception rolls the block back and propagates."""
-    db.conn.execute(f"SAVEPOINT {name}")
+    commits by itself outside one). An exception rolls the block back and propagates.
+
+    A transaction it opens is ``BEGIN IMMEDIATE``: the write lock is taken (waiting up to
+    :data:`BUSY_TIMEOUT` for another writer) before anything is read, so two runs on one
+    database wait for each other instead of failing on a stale snapshot."""
+    conn = db.conn
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN IMMEDIATE")
+    conn.execute(f"SAVEPOINT {name}")
     try:
         yield
     except BaseException:
-        db.conn.execute(f"ROLLBACK TO {name}")
-        db.conn.execute(f"RELEASE {name}")
+        conn.execute(f"ROLLBACK TO {name}")
+        conn.execute(f"RELEASE {name}")
+        if own and not _BATCHING.get(id(conn)):
+            conn.rollback()
         raise
-    db.conn.execute(f"RELEASE {name}")
+    conn.execute(f"RELEASE {name}")
+    if own and not _BATCHING.get(id(conn)):
+        conn.commit()
+
+
+_BATCHING: dict[int, bool] = {}
 
 
 @contextmanager
@@ -295,23 +356,25 @@ def batch(db: sqlite_utils.Database, seconds: float = 2.0):
     Each notice stays all-or-nothing (its savepoint); committing every few seconds instead of
     after every notice saves the fsync and, above all, lets SQLite's FTS5 build one larger
     index segment per commit instead of one tiny segment per notice that it must merge later
-    (https://www.sqlite.org/fts5.html#the_automerge_option). Leaving the block commits.
+    (https://www.sqlite.org/fts5.html#the_automerge_option). The write lock is held only from
+    the first write after a commit to the next commit, never while the first notice after a
+    commit is read, so another run on the same database gets its turn. Leaving the block commits.
     """
     conn = db.conn
     if conn.in_transaction:
         conn.commit()
     last = time.monotonic()
-    conn.execute("BEGIN")
+    _BATCHING[id(conn)] = True
 
     def checkpoint() -> None:
         nonlocal last
-        if time.monotonic() - last >= seconds:
+        if time.monotonic() - last >= seconds and conn.in_transaction:
             conn.commit()
-            conn.execute("BEGIN")
             last = time.monotonic()
     try:
         yield checkpoint
     finally:
+        _BATCHING.pop(id(conn), None)
         if conn.in_transaction:
             conn.commit()
 

@@ -44,6 +44,54 @@ def test_same_stem_files_never_replace_each_other(tmp_path):
     assert again[0].notice.name.startswith("index-") and any("already" in w for w in again[0].notice.warnings)
     assert con.execute("select count(*) from notices").fetchone()[0] == 5
     # the summary says which file became which notice
-    res = CliRunner().invoke(cli, ["extract", str(docs), "--db", str(db), "--out", str(out), "--json"])
+    res = CliRunner().invoke(cli, ["extract", str(docs), "--db", str(db), "--out", str(out), "--graph",
+                                   str(tmp_path / "g.graphml"), "--json"])
     rows = json.loads(res.stdout)
     assert {(r["source"], r["notice"]) for r in rows} >= {(str(docs / "b" / "index.txt"), "b-index")}
+
+
+def _folder(tmp_path, name: str, files) -> object:
+    d = tmp_path / name
+    d.mkdir()
+    for f in files:
+        (d / f.name).write_bytes(f.read_bytes())
+    return d
+
+
+def test_two_concurrent_extract_runs_both_finish(tmp_path):
+    import subprocess
+    import sys
+
+    one = _folder(tmp_path, "one", [NOTICE, OTHER, CORPORA / "samr-2024-103-certification-credibility-plan.txt"])
+    two = _folder(tmp_path, "two", [CORPORA / "samr-2025-certification-professionalism-plan.txt",
+                                    CORPORA / "more" / "product-quality-law-2018.md",
+                                    CORPORA / "more" / "standardization-law-2017.md"])
+    db = tmp_path / "shared.db"
+    runs = [subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", str(d), "--db", str(db), "--out",
+                              str(tmp_path / f"out-{d.name}"), "--graph", str(tmp_path / f"{d.name}.graphml")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for d in (one, two)]
+    outs = [p.communicate(timeout=300) for p in runs]
+    for p, (out, err) in zip(runs, outs):
+        assert p.returncode == 0, err[-2000:]
+        assert "Traceback" not in err
+    con = sqlite3.connect(db)
+    assert con.execute("select count(*) from notices").fetchone()[0] == 6
+
+
+def test_queries_open_the_database_read_only(corpus_run):
+    from pipeline.store import open_db
+    db = open_db(corpus_run[2], create=False, readonly=True)
+    assert db.execute("select count(*) from notices").fetchone()[0] > 10
+    try:
+        db.execute("delete from notices")
+    except sqlite3.OperationalError as e:
+        assert "readonly" in str(e)
+    else:
+        raise AssertionError("a read-only connection wrote")
+
+
+def test_empty_database_file_is_named_as_such(tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    res = CliRunner().invoke(cli, ["query", "actors", "--db", str(empty)])
+    assert res.exit_code == 1 and "empty file" in res.output and "migrate" not in res.output
