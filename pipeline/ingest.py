@@ -1,4 +1,4 @@
-"""Ingest: turn a notice file (text, HTML, markdown or PDF) into clean text and metadata.
+"""Ingest: turn a notice file (text, HTML, markdown, PDF or Word .docx) into clean text and metadata.
 
 Input: a path (``str`` or ``Path``) or raw ``bytes``. Output: :class:`pipeline.model.Notice`,
 whose ``text`` holds one paragraph per line with lines broken mid-sentence rejoined, stray
@@ -7,7 +7,10 @@ trailer cut off (``truncated`` set).
 
 The format is detected from the content, never the file extension (a scraped page saved as
 ``.txt`` is HTML). Encodings: UTF-8 with or without BOM first, then whatever
-charset-normalizer finds (GB18030/GBK in practice).
+charset-normalizer finds (GB18030/GBK in practice); UTF-16/32 by their byte-order mark. Word
+``.docx`` files are read with python-docx (paragraphs and tables in body order, automatic
+numbering written out as its label: ``第一条``, ``一、``, ``（一）``, ``1.``); old ``.doc``/``.wps``
+and OFD files get an error saying how to convert them.
 
 Errors: :class:`~pipeline.errors.EmptyInputError`, :class:`~pipeline.errors.BinaryInputError`,
 :class:`~pipeline.errors.EncodingError`, :class:`~pipeline.errors.NoTextLayerError`, each
@@ -25,8 +28,10 @@ from pathlib import Path
 from .errors import BinaryInputError, EmptyInputError, EncodingError, InputError, NoTextLayerError
 from .model import Notice
 
-NOTICE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".text", ""}
-"""File endings picked up when a folder is ingested (content still decides the format)."""
+NOTICE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".text", "", ".docx", ".doc", ".wps", ".ofd"}
+"""File endings picked up when a folder is ingested (content still decides the format); the
+ones regpipe cannot read (``.doc``, ``.wps``, ``.ofd``) are picked up too, so that each gets its
+error line instead of being skipped without a word."""
 
 CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’《》〔〕【】…—·"
 _SPACE_CJK = re.compile(rf"(?<=[{CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{CJK}])")
@@ -64,6 +69,11 @@ def ingest(source: str | Path | bytes, name: str | None = None) -> Notice:
         path = Path(source)
         try:
             data = path.read_bytes()
+        except IsADirectoryError as e:
+            raise InputError(path, "cannot read this folder (permission denied?)") from e
+        except FileNotFoundError as e:
+            what = "a dangling link" if path.is_symlink() else "no such file or folder"
+            raise InputError(path, what) from e
         except OSError as e:
             raise InputError(path, f"cannot read file ({e.strerror or e})") from e
     name = name or path.stem
@@ -72,6 +82,8 @@ def ingest(source: str | Path | bytes, name: str | None = None) -> Notice:
     warnings: list[str] = []
     if data.startswith(b"%PDF"):
         fmt, raw = "pdf", _pdf_text(data, path)
+    elif data[:4] == b"PK\x03\x04":
+        fmt, raw = "docx", _zip_text(data, path)
     else:
         text = decode(data, path)
         fmt = detect_format(text)
@@ -100,6 +112,19 @@ def decode(data: bytes, path: Path | None = None) -> str:
         BinaryInputError: NUL bytes or control characters: not a text file.
         EncodingError: no encoding gives readable text.
     """
+    for bom, enc in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                     (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):  # Windows Notepad's "Unicode": its NUL bytes are no binary
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError as e:
+                raise EncodingError(path, f"starts with a {enc.upper()} byte-order mark but is not {enc.upper()} ({e.reason})") from e
+    if data[:4] == b"PK\x03\x04":
+        raise BinaryInputError(path, "a ZIP archive (a Word .docx/.wps or OFD file renamed?); save it with a .docx "
+                                     "ending to have it read, or convert it to text")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise BinaryInputError(path, "an old Word (.doc) or WPS file: regpipe cannot read it; save it as .docx "
+                                     "(Word or WPS: 另存为 .docx) or convert it with `libreoffice --headless --convert-to docx`")
     if b"\x00" in data[:4096]:
         raise BinaryInputError(path, "binary file (NUL bytes), not a text, HTML or PDF notice")
     try:
@@ -117,6 +142,116 @@ def decode(data: bytes, path: Path | None = None) -> str:
     if sum(ch < " " and ch not in "\r\n\t\f" for ch in text) > len(text) * 0.01:
         raise BinaryInputError(path, "binary content (control characters), not a text notice")
     return text
+
+
+def _zip_text(data: bytes, path: Path) -> str:
+    """The text of a ZIP-packaged notice: a Word ``.docx`` (also what WPS saves as .docx).
+
+    Raises:
+        BinaryInputError: an OFD file, or a ZIP archive that is no Word document.
+    """
+    import zipfile
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except zipfile.BadZipFile as e:
+        raise BinaryInputError(path, f"a damaged ZIP/Word file ({e})") from e
+    if "OFD.xml" in names:
+        raise BinaryInputError(path, "an OFD file (GB/T 33190): regpipe cannot read OFD; export it to PDF or "
+                                     "text with an OFD reader (数科OFD, 福昕OFD) first")
+    if "word/document.xml" not in names:
+        raise BinaryInputError(path, "a ZIP archive, not a Word .docx, text, HTML or PDF notice")
+    return docx_text(data, path)
+
+
+def docx_text(data: bytes, path: Path | None = None) -> str:
+    """The paragraphs and table rows of a Word document in body order, one per line, with the
+    label of an automatically numbered paragraph written before its text (python-docx reads
+    the text, the numbering definitions are applied here: ``lvlText`` such as ``第%1条`` with
+    ``numFmt`` decimal or chineseCounting, GB/T 9704's ``一、``/``（一）``/``1.``).
+
+    Raises:
+        BinaryInputError: python-docx cannot open it.
+    """
+    import docx
+    from docx.oxml.ns import qn
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as e:  # python-docx raises several kinds for a broken package
+        raise BinaryInputError(path, f"unreadable Word file ({type(e).__name__}: {e})") from e
+    levels = _numbering_levels(document, qn)
+    style_numbering = {st.get(qn("w:styleId")): st.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+                       for st in document.styles.element.iter(qn("w:style"))
+                       if st.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None}
+    counters: dict[tuple[str, int], int] = {}
+    lines = []
+    for el in document.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in el.iter(qn("w:t")))
+            num = el.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            if num is None:  # numbered through its paragraph style (Word's 编号 styles)
+                style = el.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+                num = style_numbering.get(style.get(qn("w:val"))) if style is not None else None
+            if num is not None and text.strip():
+                ilvl = num.find(qn("w:ilvl"))
+                nid = num.find(qn("w:numId"))
+                key = (nid.get(qn("w:val")) if nid is not None else "", int(ilvl.get(qn("w:val"))) if ilvl is not None else 0)
+                fmt, pattern = levels.get(key, ("decimal", "%1."))
+                counters[key] = counters.get(key, 0) + 1
+                for k in [k for k in counters if k[0] == key[0] and k[1] > key[1]]:
+                    del counters[k]  # a deeper level restarts under a new parent item
+                label = pattern.replace(f"%{key[1] + 1}", _format_number(counters[key], fmt))
+                text = re.sub(r"%\d", "", label) + text
+            lines.append(text)
+        elif el.tag == qn("w:tbl"):
+            for row in el.iter(qn("w:tr")):
+                cells = ["".join(t.text or "" for t in cell.iter(qn("w:t"))).strip() for cell in row.iter(qn("w:tc"))]
+                lines.append("  ".join(c for c in cells if c))
+    return "\n".join(lines)
+
+
+def _numbering_levels(document, qn) -> dict[tuple[str, int], tuple[str, str]]:
+    """(numId, level) → (numFmt, lvlText) from the document's numbering part."""
+    try:
+        numbering = document.part.numbering_part.element
+    except (KeyError, NotImplementedError, AttributeError):
+        return {}
+    abstract = {}
+    for a in numbering.iter(qn("w:abstractNum")):
+        aid = a.get(qn("w:abstractNumId"))
+        for lvl in a.iter(qn("w:lvl")):
+            fmt = lvl.find(qn("w:numFmt"))
+            text = lvl.find(qn("w:lvlText"))
+            abstract[(aid, int(lvl.get(qn("w:ilvl"))))] = (fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                                                          text.get(qn("w:val")) if text is not None else "%1.")
+    out = {}
+    for num in numbering.iter(qn("w:num")):
+        ref = num.find(qn("w:abstractNumId"))
+        if ref is None:
+            continue
+        for (aid, ilvl), v in abstract.items():
+            if aid == ref.get(qn("w:val")):
+                out[(num.get(qn("w:numId")), ilvl)] = v
+    return out
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt.startswith(("chinese", "ideograph", "taiwanese", "japaneseCounting")):
+        return _cn_numeral(n)
+    return str(n)
+
+
+def _cn_numeral(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 100:
+        tens, units = divmod(n, 10)
+        return ("" if tens == 1 else digits[tens]) + "十" + (digits[units] if units else "")
+    hundreds, rest = divmod(n, 100)
+    return digits[hundreds] + "百" + ("" if not rest else ("零" + digits[rest] if rest < 10 else
+                                                           ("一" if rest < 20 else "") + _cn_numeral(rest)))
 
 
 def detect_format(text: str) -> str:
@@ -276,8 +411,9 @@ def _cut_trailers(text: str) -> tuple[str, bool]:
     """Drop related-article blocks and download-site trailers; say whether the file is truncated."""
     lines = [ln.strip() for ln in text.split("\n")]
     truncated = False
+    tail = _trailer_zone(lines)
     for i, ln in enumerate(lines):
-        if _DOWNLOAD_TRAILER.search(ln):
+        if i >= tail and _DOWNLOAD_TRAILER.search(ln) and _is_site_notice(ln):
             lines, truncated = lines[:i], True
             break
         if _RELATED_BLOCK.match(ln):
@@ -286,6 +422,24 @@ def _cut_trailers(text: str) -> tuple[str, bool]:
     while lines and re.fullmatch(r"[。，；\s<>]*(https?://\S*)?[>]?", lines[-1]):
         lines.pop()
     return "\n".join(lines), truncated
+
+
+_TAIL_LINES = 8
+"""A download site's notice stands among the last lines of a file (its own lines follow it)."""
+
+
+def _trailer_zone(lines: list[str]) -> int:
+    """Index of the first of the last :data:`_TAIL_LINES` non-empty lines."""
+    filled = [i for i, ln in enumerate(lines) if ln]
+    return filled[-_TAIL_LINES] if len(filled) >= _TAIL_LINES else 0
+
+
+def _is_site_notice(line: str) -> bool:
+    """A download site's own wording (``原创力文档`` alone, ``以上内容仅为本文档的试下载部分``,
+    ``如要下载或阅读全文，请访问…``), not a sentence of the notice that names the platform."""
+    if re.search(r"(以上内容仅为本文档的试下载部分|如要下载或阅读全文|下载后可阅读全文)", line):
+        return True
+    return len(line) <= 40 and not re.search(r"[，；。]", line.rstrip("。"))
 
 
 def _ends_mid_sentence(text: str) -> bool:
@@ -445,16 +599,32 @@ def iter_notice_files(paths: list[str | Path]) -> list[Path]:
 
     Hidden files and non-notice endings (``.json``, ``.py`` ...) inside folders are skipped;
     files named explicitly are always kept. ``SOURCES.md``/``README.md`` are provenance, not
-    notices.
+    notices. A dangling link and a subfolder that cannot be read are kept in the list, so that
+    reading them gives an error line naming them instead of a silent skip.
     """
+    import os
+
     out: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if (f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                        and f.suffix.lower() in NOTICE_SUFFIXES
-                        and f.name.upper() not in {"SOURCES.MD", "README.MD", "LICENSE.MD"}):
-                    out.append(f)
-        else:
+        if not p.is_dir():
             out.append(p)
+            continue
+        found: list[Path] = []
+
+        def unreadable(err: OSError) -> None:
+            if err.filename and Path(err.filename) != p:
+                found.append(Path(err.filename))
+        for root, dirs, files in os.walk(p, onerror=unreadable, followlinks=False):
+            rel = Path(root).relative_to(p)
+            if any(part.startswith(".") for part in rel.parts):
+                continue
+            for name in files:
+                f = Path(root) / name
+                if (not name.startswith(".") and f.suffix.lower() in NOTICE_SUFFIXES
+                        and name.upper() not in {"SOURCES.MD", "README.MD", "LICENSE.MD"}):
+                    found.append(f)
+            for d in dirs:
+                if (Path(root) / d).is_symlink() and not (Path(root) / d).exists():
+                    found.append(Path(root) / d)  # a dangling link (os.walk lists it as a folder)
+        out += sorted(found)
     return out

@@ -95,3 +95,86 @@ def test_empty_database_file_is_named_as_such(tmp_path):
     empty.write_bytes(b"")
     res = CliRunner().invoke(cli, ["query", "actors", "--db", str(empty)])
     assert res.exit_code == 1 and "empty file" in res.output and "migrate" not in res.output
+
+
+def _docx(lines, path, numbered=(), table=None):
+    import docx
+    d = docx.Document()
+    for k, line in enumerate(lines):
+        d.add_paragraph(line, style="List Number" if k in numbered else None)
+    if table:
+        t = d.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, v in enumerate(row):
+                t.cell(r, c).text = v
+    d.save(path)
+    return path
+
+
+def test_word_docx_is_read_with_numbering_and_tables(tmp_path):
+    from pipeline.ingest import ingest
+    from pipeline.segment import segment
+    lines = [ln for ln in NOTICE.read_text(encoding="utf-8").split("\n") if ln.strip()]
+    f = _docx(lines, tmp_path / "notice.docx", table=[["序号", "机构名称"], ["1", "某认证有限公司"]])
+    n = ingest(f)
+    assert n.format == "docx" and n.title and "认证机构" in n.text and "某认证有限公司" in n.text
+    assert {c.path for c in segment(ingest(NOTICE))} == {c.path for c in segment(n)}
+    # Word's automatic numbering is written out: the items keep their labels
+    g = _docx(["关于开展自查的通知", "一、自查内容", "认证机构应当开展自查。", "认证机构应当报送报告。"],
+              tmp_path / "numbered.docx", numbered=(2, 3))
+    text = ingest(g).text
+    assert "1.认证机构应当开展自查。" in text and "2.认证机构应当报送报告。" in text
+
+
+def test_unreadable_word_formats_say_how_to_convert(tmp_path):
+    import zipfile
+
+    from pipeline.errors import InputError
+    from pipeline.ingest import ingest
+    doc = tmp_path / "old.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    ofd = tmp_path / "notice.ofd"
+    with zipfile.ZipFile(ofd, "w") as z:
+        z.writestr("OFD.xml", "<ofd:OFD/>")
+    for f, words in ((doc, ".docx"), (ofd, "OFD")):
+        try:
+            ingest(f)
+        except InputError as e:
+            assert str(f) in str(e) and words in str(e) and "NUL" not in str(e)
+        else:
+            raise AssertionError(f"{f} was read")
+
+
+def test_folder_run_names_every_file_it_cannot_read(tmp_path):
+    docs = _folder(tmp_path, "docs", [NOTICE])
+    (docs / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    (docs / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    res = CliRunner().invoke(cli, ["extract", str(docs), "--db", str(tmp_path / "r.db"), "--out", str(tmp_path / "o"),
+                                   "--graph", str(tmp_path / "g.graphml"), "--json"])
+    assert res.exit_code == 1
+    rows = {r["source"]: r for r in json.loads(res.stdout)}
+    assert rows[str(docs / "old.doc")]["status"] == "error"
+    assert "dangling link" in rows[str(docs / "gone.txt")]["error"]
+    assert rows[str(docs / NOTICE.name)]["status"] != "error"
+
+
+def test_utf16_with_bom_is_text(tmp_path):
+    from pipeline.ingest import ingest
+    f = tmp_path / "notepad.txt"
+    f.write_bytes(b"\xff\xfe" + NOTICE.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-16-le"))
+    assert ingest(f).text == ingest(NOTICE).text
+
+
+def test_platform_name_in_a_clause_does_not_cut_the_notice(tmp_path):
+    from pipeline.ingest import ingest
+    text = NOTICE.read_text(encoding="utf-8")
+    k = text.index("二、")
+    body = text[:k] + "认证机构不得在原创力文档、道客巴巴等平台发布未经审核的认证证书信息。\n" + text[k:]
+    f = tmp_path / "mentions.txt"
+    f.write_text(body, encoding="utf-8")
+    n = ingest(f)
+    assert not n.truncated and "道客巴巴等平台" in n.text and n.text.endswith(ingest(NOTICE).text[-20:])
+    # a real download-site notice at the end still cuts
+    g = tmp_path / "download.txt"
+    g.write_text(text[:k] + "\n原创力文档\n以上内容仅为本文档的试下载部分，为可阅读页数的一半内容。\n", encoding="utf-8")
+    assert ingest(g).truncated
