@@ -122,14 +122,14 @@ def _read_notice(notice: Notice, clauses: list[Clause], nlp=None) -> tuple[list[
     units: list[tuple[Clause | None, int, str]] = []
     for c in clauses:
         if c.kind == "preamble":  # read as text before any clause: path ""
-            units.extend((None, i, line) for i, line in enumerate(c.lines))
+            units.extend((None, i, piece) for i, line in enumerate(c.lines) for piece in _pieces(line))
             continue
         for i, line in enumerate(c.lines):
-            units.append((c, i, line))
+            units.extend((c, i, piece) for piece in _pieces(line))
         for line in c.trailing:
-            units.append((c, -1, line))
+            units.extend((c, -1, piece) for piece in _pieces(line))
     if not clauses:
-        units = [(None, i, ln) for i, ln in enumerate(notice.text.split("\n")) if ln.strip()]
+        units = [(None, i, piece) for i, ln in enumerate(notice.text.split("\n")) if ln.strip() for piece in _pieces(ln)]
     by_path = {c.path: c for c in clauses if c.kind != "preamble"}
     pending: list[tuple[Clause | None, str, _Found, object]] = []
     prev_clause = None
@@ -207,6 +207,26 @@ def _ontology():
 
 _CHUNK_CHARS = 200_000
 """Paragraphs are joined into Docs of at most this many characters (spaCy's limit is 1e6)."""
+
+
+_PIECE_CHARS = 20_000
+"""A paragraph longer than this (ten times the longest paragraph of the corpora) is read in
+pieces; the sentence reading scans a paragraph's segment boundaries per trigger."""
+
+
+def _pieces(line: str, limit: int = _PIECE_CHARS) -> list[str]:
+    """``line`` cut into pieces of at most ``limit`` characters at sentence ends (``。；！？``),
+    hard at ``limit`` only when a sentence is longer: a paragraph over spaCy's 1,000,000
+    characters (a file with no line breaks) is read whole, in pieces, in time linear in its
+    length, nothing lost."""
+    out = []
+    while len(line) > limit:
+        cut = max(line.rfind(ch, 0, limit) for ch in "。；！？;!?") + 1
+        cut = cut if cut > 0 else limit
+        out.append(line[:cut])
+        line = line[cut:]
+    out.append(line)
+    return out
 
 
 def _views(nlp, paragraphs: list[str]):

@@ -178,3 +178,29 @@ def test_platform_name_in_a_clause_does_not_cut_the_notice(tmp_path):
     g = tmp_path / "download.txt"
     g.write_text(text[:k] + "\n原创力文档\n以上内容仅为本文档的试下载部分，为可阅读页数的一半内容。\n", encoding="utf-8")
     assert ingest(g).truncated
+
+
+def test_a_paragraph_longer_than_spacys_limit_is_read_in_pieces(tmp_path):
+    from pipeline.batch import extract_file
+    plain = "本通知所称认证活动，是指由认证机构证明产品、服务、管理体系符合相关技术规范的合格评定活动。"
+    duty = "认证机构应当依法开展认证活动。"
+    f = tmp_path / "one-line.txt"
+    f.write_text("关于开展认证活动的通知\n" + (plain * 99 + duty) * 280 + "\n", encoding="utf-8")  # 1.26 M chars
+    assert len(f.read_text(encoding="utf-8")) > 1_200_000
+    r = extract_file(f)
+    assert r.status != "error", r.error
+    assert len(r.obligations) == 280  # every duty, none lost at a cut
+
+
+def test_a_20_mb_file_is_segmented_whole(tmp_path):
+    # the trailer test once sliced the rest of the file for every line (quadratic: 57 s for 16 MB);
+    # benchmarks/large_input.py times the growth, this checks nothing is lost on the way
+    from pipeline.ingest import ingest
+    from pipeline.segment import layout
+    law = (CORPORA / "more" / "product-quality-law-2018.md").read_text(encoding="utf-8")
+    head, body = law.split("\n## ", 1)
+    copies = int(20e6 / len(("## " + body).encode("utf-8"))) + 1
+    f = tmp_path / "large.md"
+    f.write_text(head + ("\n## " + body) * copies, encoding="utf-8")
+    lay = layout(ingest(f))
+    assert sum(c.kind == "article" for c in lay.clauses) == 74 * copies
