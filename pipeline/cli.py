@@ -49,6 +49,10 @@ def extract(paths, db_path, out_dir, graph_path, as_json):
     from .batch import extract_paths
 
     paths = list(paths) or ["corpora"]
+    if not any(Path(p).exists() or Path(p).is_symlink() for p in paths):  # nothing to read: create nothing
+        raise click.ClickException(f"no such file or folder: {', '.join(paths)}"
+                                   + (" (run from the project folder, or name the notices' folder)"
+                                      if paths == ["corpora"] else ""))
     console = Console(stderr=True)
     if as_json or len(paths) == 1 and not Path(paths[0]).is_dir():
         results = extract_paths(paths, db_path, out_dir, graph_path, keep_records=False)
@@ -114,6 +118,15 @@ def eval_(gold_dir, pred_dir, threshold, as_json, show_errors, by_rule):
     """Score PRED_DIR (default: extracted/) against the gold files in GOLD_DIR."""
     from .evaluate import score, subject_errors_by_rule
 
+    gold_names = {p.name.split(".")[0] for p in Path(gold_dir).glob("*.obligations.jsonl")}
+    if not gold_names:
+        raise click.ClickException(f"{gold_dir}: no gold files (NAME.obligations.jsonl)")
+    missing = sorted(n for n in gold_names if not (Path(pred_dir) / f"{n}.obligations.jsonl").exists())
+    if len(missing) == len(gold_names):
+        raise click.ClickException(f"{pred_dir}: no predictions for any gold notice; run `regpipe extract` "
+                                   f"on their texts with --out {pred_dir} first")
+    for n in missing:
+        click.echo(f"note: no prediction for {n} (scored as nothing found)", err=True)
     if by_rule:
         rows = subject_errors_by_rule(gold_dir, pred_dir, threshold)
         if as_json:
@@ -157,8 +170,9 @@ def _open(db_path):
     return open_db(db_path, create=False, readonly=True)
 
 
-def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str, data=None) -> None:
-    """Print ``rows`` (flat dicts) as a rich table, CSV or JSON (``data``: the full JSON value)."""
+def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str, data=None, columns: list[str] | None = None) -> None:
+    """Print ``rows`` (flat dicts) as a rich table, CSV or JSON (``data``: the full JSON value);
+    ``columns`` gives the CSV header when there are no rows."""
     if as_json:
         from .query import dumps
         click.echo(dumps(data if data is not None else rows))
@@ -167,11 +181,14 @@ def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str, data=None) 
         import csv
         import io
         buf = io.StringIO()
-        if rows:
-            w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+        if rows or columns:
+            w = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else columns)
             w.writeheader()
             w.writerows(rows)
         click.echo(buf.getvalue(), nl=False)
+        return
+    if not rows:
+        click.echo(f"{title}: none found")
         return
     from rich.console import Console
     from rich.table import Table
@@ -181,6 +198,9 @@ def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str, data=None) 
     for r in rows:
         table.add_row(*["" if v is None else str(v) for v in r.values()])
     Console(width=max(160, Console().width)).print(table)
+
+
+_OB_COLUMNS = ["notice", "clause", "subject", "actor", "modality", "action", "condition", "deadline", "due", "id"]
 
 
 def _ob_row(o) -> dict:
@@ -213,7 +233,7 @@ def _obligation_filters(f):
 @query.command(name="obligations")
 @_obligation_filters
 @click.option("--clause", "clause_path", help="Clause path: that clause and the ones under it.")
-@click.option("--limit", type=int, help="At most this many rows.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows (1 or more).")
 @_db_option
 @_format_options
 @_errors_as_messages
@@ -224,7 +244,7 @@ def query_obligations(actor, exact, modality, notice, due_before, due_after, cit
     rows = q.obligations(_open(db_path), actor=actor, exact=exact, modality=list(modality) or None, notice=notice,
                          due_before=due_before, due_after=due_after, cites=cites, text=text, clause=clause_path,
                          limit=limit)
-    _emit([_ob_row(o) for o in rows], as_json, as_csv, "obligations", rows)
+    _emit([_ob_row(o) for o in rows], as_json, as_csv, "obligations", rows, columns=_OB_COLUMNS)
 
 
 @query.command(name="actors")
@@ -407,7 +427,15 @@ def checklist(actor, exact, notice, modality, due_before, due_after, cites, text
         click.echo(render(cl), nl=False)
     else:
         suffix = Path(output).suffix.lstrip(".").lower()
-        path = write_checklist(cl, output, fmt or (suffix if suffix in FORMATS else "xlsx"))
+        suffix = {"markdown": "md"}.get(suffix, suffix)
+        if fmt is None and suffix not in FORMATS:
+            raise click.UsageError(f"{output}: cannot tell the format from the ending .{suffix}; "
+                                   f"name it .xlsx, .csv, .md or .json, or give --format")
+        if fmt is not None and suffix in FORMATS and suffix != fmt:
+            raise click.UsageError(f"{output}: ends in .{suffix} but --format is {fmt}")
+        if not Path(output).parent.exists():
+            click.echo(f"note: created folder {Path(output).parent}", err=True)
+        path = write_checklist(cl, output, fmt or suffix)
         click.echo(f"{path}: {len(cl.items)} duties of {len(cl.counts())} actors from {len(cl.notices)} notices"
                    + (f", {cl.merged} restatements merged" if cl.merged else "")
                    + (f", {sum(i.overdue for i in cl.items)} overdue as of {cl.as_of}"

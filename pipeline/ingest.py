@@ -319,7 +319,11 @@ def _pdf_text(data: bytes, path: Path) -> str:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [(p.extract_text() or "") for p in pdf.pages]
     except Exception as e:  # pdfminer raises many types on damaged files
-        raise InputError(path, f"unreadable PDF ({type(e).__name__}: {e})") from e
+        causes = [type(x).__name__ for x in (e, *e.args, e.__context__) if isinstance(x, BaseException)]
+        if any("Password" in c or "Encrypt" in c for c in causes):
+            raise InputError(path, "password-protected PDF: remove the password first "
+                                   "(`qpdf --decrypt --password=… in.pdf out.pdf`)") from e
+        raise InputError(path, f"unreadable PDF ({', '.join(dict.fromkeys(causes))}: {e})") from e
     if not "".join(pages).strip():
         raise NoTextLayerError(path, "PDF has no text layer (scanned image?); OCR it first")
     page_lines = [[ln.strip() for ln in p.splitlines() if ln.strip()] for p in pages]

@@ -250,8 +250,8 @@ def _notice_ids(db: sqlite_utils.Database, notice: str) -> list[str]:
     rows = db.execute("select id from notices where id = ? or name = ? or doc_number = ? or title = ?",
                       [notice] * 4).fetchall()
     if not rows:
-        rows = db.execute("select id from notices where name like ? or title like ?",
-                          [f"%{notice}%"] * 2).fetchall()
+        rows = db.execute("select id from notices where instr(name, ?) or instr(coalesce(title, ''), ?)",
+                          [notice] * 2).fetchall()  # a part of a name, as written: % and _ are no wildcards
     if rows:
         return [r[0] for r in rows]
     known = [r[0] for r in db.execute("select name from notices")]
@@ -358,8 +358,9 @@ def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool
     if with_deadline:
         where.append("o.deadline_kind is not null")
     if clause:
-        where.append("(o.path = ? or o.path like ?)")
-        params += [clause, clause.rstrip("/") + "/%"]
+        prefix = clause.rstrip("/") + "/"
+        where.append("(o.path = ? or substr(o.path, 1, ?) = ?)")  # no LIKE: % in a path is no wildcard
+        params += [clause, len(prefix), prefix]
     return _fetch(db, where, params, limit)
 
 

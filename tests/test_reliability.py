@@ -204,3 +204,52 @@ def test_a_20_mb_file_is_segmented_whole(tmp_path):
     f.write_text(head + ("\n## " + body) * copies, encoding="utf-8")
     lay = layout(ingest(f))
     assert sum(c.kind == "article" for c in lay.clauses) == 74 * copies
+
+
+def test_password_protected_pdf_is_named_as_such(tmp_path):
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    from pipeline.errors import InputError
+    from pipeline.ingest import ingest
+    f = tmp_path / "locked.pdf"
+    c = canvas.Canvas(str(f), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
+    c.drawString(100, 750, "Notice")
+    c.save()
+    try:
+        ingest(f)
+    except InputError as e:
+        assert str(f) in str(e) and "password-protected PDF" in str(e)
+    else:
+        raise AssertionError("a locked PDF was read")
+
+
+def test_small_cli_defects(corpus_run, tmp_path, monkeypatch):
+    db = str(corpus_run[2])
+    run = CliRunner().invoke
+    # no rows: a clear line, and CSV still has its header
+    res = run(cli, ["query", "obligations", "--text", "没有这样的义务文字", "--db", db])
+    assert res.exit_code == 0 and "none found" in res.output
+    res = run(cli, ["query", "obligations", "--text", "没有这样的义务文字", "--csv", "--db", db])
+    assert res.output.splitlines()[0].startswith("notice,clause,subject")
+    # % is no wildcard
+    res = run(cli, ["query", "obligations", "--clause", "%", "--json", "--db", db])
+    assert json.loads(res.output) == []
+    res = run(cli, ["query", "obligations", "--notice", "%", "--db", db])
+    assert res.exit_code == 1 and "no notice" in res.output
+    assert run(cli, ["query", "obligations", "--limit", "0", "--db", db]).exit_code == 2
+    # a checklist's format follows its file name, or is refused
+    res = run(cli, ["checklist", "-o", str(tmp_path / "x.txt"), "--db", db])
+    assert res.exit_code == 2 and ".txt" in res.output and not (tmp_path / "x.txt").exists()
+    res = run(cli, ["checklist", "-o", str(tmp_path / "x.csv"), "--db", db])
+    assert res.exit_code == 0 and (tmp_path / "x.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    # eval against a folder with no predictions fails
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    res = run(cli, ["eval", str(CORPORA.parent / "tests" / "gold"), str(empty)])
+    assert res.exit_code == 1 and "no predictions" in res.output
+    # run from another folder: an error, and no empty database or graph left behind
+    monkeypatch.chdir(tmp_path)
+    res = run(cli, ["extract"])
+    assert res.exit_code == 1 and "no such file or folder: corpora" in res.output
+    assert not (tmp_path / "extracted").exists() and not (tmp_path / "graph").exists()
