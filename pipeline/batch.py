@@ -24,9 +24,10 @@ from .segment import segment
 from .store import batch, flush_fts, open_db, resolve_citations, save
 
 
-def extract_file(path: str | Path, nlp=None, name: str | None = None) -> ExtractionResult:
+def extract_file(path: str | Path, nlp=None, name: str | None = None, ocr: str = "auto") -> ExtractionResult:
     """Ingest, segment and extract one notice file (nothing written); ``name`` is the notice
-    name (default: the file name without extension, see :func:`notice_names`).
+    name (default: the file name without extension, see :func:`notice_names`); ``ocr`` as
+    :func:`pipeline.ingest.ingest`.
 
     Bad input gives ``status="error"`` and ``error`` = ``"<file>: <reason>"``; no exception.
     """
@@ -34,7 +35,7 @@ def extract_file(path: str | Path, nlp=None, name: str | None = None) -> Extract
     timings = {}
     t0 = time.perf_counter()
     try:
-        notice = ingest(path, name=name)
+        notice = ingest(path, name=name, ocr=ocr)
     except InputError as e:
         return ExtractionResult(source=str(path), status="error", error=str(e))
     t1 = time.perf_counter()
@@ -119,7 +120,7 @@ def _unclaimed_name(db, notice, source: str) -> tuple[str, str | None]:
 def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extracted/requirements.db",
                   out_dir: str | Path | None = "extracted", graph_path: str | Path | None = "graph/requirements.graphml",
                   progress: Callable[[int, int, str], None] | None = None,
-                  keep_records: bool = True) -> list[ExtractionResult]:
+                  keep_records: bool = True, ocr: str = "auto") -> list[ExtractionResult]:
     """Extract every notice under ``paths``; store, write JSONL and export the graph.
 
     Args:
@@ -131,6 +132,7 @@ def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extract
         keep_records: keep each notice's clauses, obligations and text in its result; ``False``
             keeps only metadata and counts (:meth:`ExtractionResult.light`), so memory stays flat
             over thousands of notices.
+        ocr: ``"auto"`` (scanned PDFs read by Tesseract when installed) or ``"never"``.
     Returns:
         one :class:`ExtractionResult` per file, in path order.
     Raises:
@@ -143,7 +145,7 @@ def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extract
     results = []
     with batch(db) if db is not None else nullcontext(lambda: None) as checkpoint:
         for i, f in enumerate(files, 1):
-            r = extract_file(f, nlp, names.get(f))
+            r = extract_file(f, nlp, names.get(f), ocr)
             if r.status != "error":
                 if f in renamed:
                     r = _with_result_warning(r, renamed[f])

@@ -40,8 +40,10 @@ def cli():
 @click.option("--graph", "graph_path", default="graph/requirements.graphml", show_default=True,
               help="GraphML file of the requirement graph.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable results instead of a table.")
+@click.option("--ocr", type=click.Choice(["auto", "never"]), default="auto", show_default=True,
+              help="Scanned PDFs: read them with Tesseract (chi_sim) when installed, or refuse them.")
 @_errors_as_messages
-def extract(paths, db_path, out_dir, graph_path, as_json):
+def extract(paths, db_path, out_dir, graph_path, as_json, ocr):
     """Extract clauses and obligations from notices (files or folders; default: corpora/)."""
     from rich.console import Console
     from rich.progress import Progress
@@ -55,14 +57,14 @@ def extract(paths, db_path, out_dir, graph_path, as_json):
                                       if paths == ["corpora"] else ""))
     console = Console(stderr=True)
     if as_json or len(paths) == 1 and not Path(paths[0]).is_dir():
-        results = extract_paths(paths, db_path, out_dir, graph_path, keep_records=False)
+        results = extract_paths(paths, db_path, out_dir, graph_path, keep_records=False, ocr=ocr)
     else:
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("extracting", total=None)
             results = extract_paths(paths, db_path, out_dir, graph_path,
                                     progress=lambda done, total, path: bar.update(task, completed=done, total=total,
                                                                                    description=path[-50:]),
-                                    keep_records=False)
+                                    keep_records=False, ocr=ocr)
     failed = [r for r in results if r.status == "error"]
     if as_json:
         click.echo(json.dumps([_result_json(r) for r in results], ensure_ascii=False, indent=2))

@@ -52,12 +52,15 @@ _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[［【(（]\s*(\d{4})
 _TITLE_WORDS = re.compile(r"(通知|意见|办法|规定|方案|条例|细则|决定|公告|规则|要求|法|函|批复|规划|措施|指引|指南)(（[^）]*）)?$")
 
 
-def ingest(source: str | Path | bytes, name: str | None = None) -> Notice:
+def ingest(source: str | Path | bytes, name: str | None = None, ocr: str = "auto") -> Notice:
     """Read one notice file and return a :class:`Notice`.
 
     Args:
         source: a path, or the raw bytes of a notice (then ``name`` names it).
         name: the notice name (``doc`` key); default: the file name without extension.
+        ocr: ``"auto"``: a PDF without a text layer (a scan) is read by Tesseract with the
+            ``chi_sim`` language when it is installed (the notice then has a warning);
+            ``"never"``: such a PDF is an error.
 
     Raises:
         InputError subclasses naming the file and the reason (empty, binary, undecodable,
@@ -81,7 +84,10 @@ def ingest(source: str | Path | bytes, name: str | None = None) -> Notice:
         raise EmptyInputError(path, "empty file")
     warnings: list[str] = []
     if data.startswith(b"%PDF"):
-        fmt, raw = "pdf", _pdf_text(data, path)
+        fmt, raw = "pdf", _pdf_text(data, path, ocr)
+        if raw.startswith(_OCR_MARK):
+            raw = raw[len(_OCR_MARK):]
+            warnings.append("OCR: a scanned PDF read by Tesseract (chi_sim); check the text against the scan")
     elif data[:4] == b"PK\x03\x04":
         fmt, raw = "docx", _zip_text(data, path)
     else:
@@ -307,8 +313,15 @@ def markdown_to_text(text: str) -> str:
     return "\n".join(lines)
 
 
-def _pdf_text(data: bytes, path: Path) -> str:
-    """Text layer of a PDF with running headers/footers and page numbers removed.
+_OCR_MARK = "\x00ocr\x00"
+TESSERACT_INSTALL = "apt install tesseract-ocr tesseract-ocr-chi-sim"
+"""How to install Tesseract with Simplified Chinese on Debian/Ubuntu (the README says it too)."""
+
+
+def _pdf_text(data: bytes, path: Path, ocr: str = "auto") -> str:
+    """Text layer of a PDF with running headers/footers and page numbers removed; a PDF without
+    one is OCRed (:func:`_ocr_pdf`) when ``ocr`` is ``"auto"`` (the text then starts with
+    ``_OCR_MARK``).
 
     A line that repeats at the top or bottom of most pages (digits ignored) is a running
     header or footer; a line that is only a page number (``- 3 -``, ``第3页``) is dropped.
@@ -324,8 +337,11 @@ def _pdf_text(data: bytes, path: Path) -> str:
             raise InputError(path, "password-protected PDF: remove the password first "
                                    "(`qpdf --decrypt --password=… in.pdf out.pdf`)") from e
         raise InputError(path, f"unreadable PDF ({', '.join(dict.fromkeys(causes))}: {e})") from e
+    ocred = False
     if not "".join(pages).strip():
-        raise NoTextLayerError(path, "PDF has no text layer (scanned image?); OCR it first")
+        if ocr == "never":
+            raise NoTextLayerError(path, "PDF has no text layer (scanned image?) and OCR is off (--ocr never)")
+        pages, ocred = _ocr_pdf(data, path), True
     page_lines = [[ln.strip() for ln in p.splitlines() if ln.strip()] for p in pages]
     edge = Counter()
     for lines in page_lines:
@@ -340,7 +356,44 @@ def _pdf_text(data: bytes, path: Path) -> str:
             if at_edge and (page_no.match(ln) or re.sub(r"\d+", "#", ln) in repeated):
                 continue
             out.append(ln)
-    return "\n".join(out)
+    return (_OCR_MARK if ocred else "") + "\n".join(out)
+
+
+def _ocr_pdf(data: bytes, path: Path) -> list[str]:
+    """Each page of a scanned PDF read by Tesseract (``chi_sim``), rendered at 300 dpi by
+    pdfplumber (pypdfium2). Runs offline; no model is downloaded.
+
+    Raises:
+        NoTextLayerError: Tesseract or its Chinese data is not installed (the message gives the
+            install line), or it fails on a page.
+    """
+    import shutil
+    import subprocess
+    import tempfile
+
+    import pdfplumber
+
+    tess = shutil.which("tesseract")
+    if tess is None:
+        raise NoTextLayerError(path, f"PDF has no text layer (scanned image?); to OCR it install Tesseract with "
+                                     f"Chinese (`{TESSERACT_INSTALL}`) and run again")
+    langs = subprocess.run([tess, "--list-langs"], capture_output=True, text=True, timeout=60)
+    if "chi_sim" not in (langs.stdout + langs.stderr).split():
+        raise NoTextLayerError(path, f"PDF has no text layer (scanned image?); Tesseract lacks Chinese: "
+                                     f"`{TESSERACT_INSTALL}`")
+    pages = []
+    with tempfile.TemporaryDirectory() as tmp, pdfplumber.open(io.BytesIO(data)) as pdf:
+        for k, page in enumerate(pdf.pages):
+            png = Path(tmp) / f"p{k}.png"
+            page.to_image(resolution=300).original.save(png)
+            r = subprocess.run([tess, str(png), "stdout", "-l", "chi_sim"], capture_output=True, text=True,
+                               timeout=600)
+            if r.returncode != 0:
+                raise NoTextLayerError(path, f"Tesseract failed on page {k + 1} ({r.stderr.strip()[:200]})")
+            pages.append(r.stdout)
+    if not "".join(pages).strip():
+        raise NoTextLayerError(path, "scanned PDF: Tesseract found no text")
+    return pages
 
 
 def clean_text(raw: str, hard_wrapped: bool | None = None) -> str:

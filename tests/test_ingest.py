@@ -120,8 +120,42 @@ def test_pdf_without_text_layer_is_reported(tmp_path):
     c.rect(100, 100, 300, 300, fill=1)
     c.showPage()
     c.save()
-    with pytest.raises(NoTextLayerError, match="scan.pdf: PDF has no text layer"):
-        ingest(f)
+    with pytest.raises(NoTextLayerError, match="scan.pdf: PDF has no text layer.*off"):
+        ingest(f, ocr="never")
+
+
+def _scan(tmp_path):
+    from reportlab.pdfgen import canvas
+    f = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(f))
+    c.rect(100, 100, 300, 300, fill=1)
+    c.showPage()
+    c.save()
+    return f
+
+
+def test_scanned_pdf_without_tesseract_names_the_install_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    with pytest.raises(NoTextLayerError, match="apt install tesseract-ocr tesseract-ocr-chi-sim"):
+        ingest(_scan(tmp_path))
+
+
+def test_scanned_pdf_is_ocred_by_tesseract(tmp_path, monkeypatch):
+    # a stand-in for Tesseract on PATH (the real one is not installed here): same command line,
+    # prints what it would read; checks that regpipe asks for chi_sim and renders each page
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    text = (CORPORA / "samr-2019-18-certification-self-inspection.txt").read_text(encoding="utf-8")
+    (tmp_path / "page.txt").write_text(text, encoding="utf-8")
+    fake = bin_dir / "tesseract"
+    fake.write_text("#!/bin/sh\n"
+                    "if [ \"$1\" = --list-langs ]; then echo 'List of available languages (2):'; echo chi_sim; echo eng; exit 0; fi\n"
+                    f"test -s \"$1\" && [ \"$2\" = stdout ] && [ \"$4\" = chi_sim ] && cat '{tmp_path / 'page.txt'}'\n",
+                    encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    n = ingest(_scan(tmp_path))
+    assert n.format == "pdf" and "认证机构" in n.text and any(w.startswith("OCR") for w in n.warnings)
 
 
 @pytest.mark.parametrize("raw, expected", [
