@@ -8,6 +8,7 @@ a UI toolkit. Stage times are in seconds (``result.timings``).
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from contextlib import nullcontext
 from pathlib import Path
@@ -22,6 +23,10 @@ from .model import ExtractionResult
 from .nlp import get_nlp
 from .segment import segment
 from .store import batch, flush_fts, open_db, resolve_citations, save
+
+
+_PROSE = re.compile(r"[^\n]{20,}[。；！？]")
+"""A sentence of at least 20 characters: what a page of navigation links lacks."""
 
 
 def extract_file(path: str | Path, nlp=None, name: str | None = None, ocr: str = "auto") -> ExtractionResult:
@@ -49,6 +54,10 @@ def extract_file(path: str | Path, nlp=None, name: str | None = None, ocr: str =
     t3 = time.perf_counter()
     timings.update(ingest=t1 - t0, segment=t2 - t1, extract=t3 - t2)
     if not any(c.kind != "preamble" for c in clauses):
+        if not obligations and not _PROSE.search(notice.text):
+            return ExtractionResult(source=str(path), status="error",
+                                    error=f"{path}: no notice text (no clause, no duty, no sentence: "
+                                          f"a page of navigation or links only?)")
         notice = _with_warning(notice, "no numbered clauses found")
     for w in subject_warnings:
         notice = _with_warning(notice, w)

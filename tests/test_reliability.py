@@ -253,3 +253,12 @@ def test_small_cli_defects(corpus_run, tmp_path, monkeypatch):
     res = run(cli, ["extract"])
     assert res.exit_code == 1 and "no such file or folder: corpora" in res.output
     assert not (tmp_path / "extracted").exists() and not (tmp_path / "graph").exists()
+
+
+def test_a_page_of_navigation_only_is_no_notice(tmp_path):
+    from pipeline.batch import extract_file
+    f = tmp_path / "nav.html"
+    f.write_text("<html><body><ul>" + "".join(f"<li><a href='/{k}'>政策文件{k}</a></li>" for k in range(30))
+                 + "</ul><p>首页 | 机构 | 新闻 | 服务</p></body></html>", encoding="utf-8")
+    r = extract_file(f)
+    assert r.status == "error" and "navigation" in r.error and str(f) in r.error
