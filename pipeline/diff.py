@@ -50,6 +50,8 @@ class VClause:
     text: str
     order: int
     parent: str = ""
+    body: str = ""
+    """The text for display: one paragraph a line, Latin spaces kept (``Clause.body``)."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ def load_version(ref: str | Path, db=None) -> Version:
         r = extract_file(path)
         if r.status == "error":
             raise DiffError(r.error)
-        clauses = tuple(VClause(c.path, c.label, c.kind, c.text, c.order, c.parent) for c in r.clauses
+        clauses = tuple(VClause(c.path, c.label, c.kind, c.text, c.order, c.parent, c.body) for c in r.clauses
                         if c.kind != "preamble")
         return Version(r.notice.name, r.notice.title or r.notice.name, clauses, r.obligations, r.notice.sha256[:16],
                        r.notice.date)
@@ -154,8 +156,8 @@ def load_version(ref: str | Path, db=None) -> Version:
     if row is None:
         raise DiffError(f"{ref}: neither a file nor a notice in the database")
     nid, name, title, date = row
-    clauses = tuple(VClause(p, lb, k, t, o, pp or "") for p, lb, k, t, o, pp in db.execute(
-        "select path, label, kind, text, ord, parent_path from clauses where notice_id = ? and kind != 'preamble' "
+    clauses = tuple(VClause(p, lb, k, t, o, pp or "", b or "") for p, lb, k, t, o, pp, b in db.execute(
+        "select path, label, kind, text, ord, parent_path, body from clauses where notice_id = ? and kind != 'preamble' "
         "order by ord", [nid]))
     from .model import Citation, Deadline
     cites: dict[str, list[Citation]] = {}

@@ -112,7 +112,7 @@ def render_text(d: VersionDiff, changed_only: bool = False) -> str:
     if changed:
         lines += ["", "clauses"]
     for c in changed:
-        body = _ops_plain(c.ops) if c.ops else "".join(x.text for x in (c.new or c.old))
+        body = _ops_plain(c.ops) if c.ops else "\n    ".join(x.body or x.text for x in (c.new or c.old))
         lines.append(f"  {_status(c)} {c.old_path or '—'} → {c.new_path or '—'}: {body}")
     return "\n".join(lines) + "\n"
 
@@ -200,8 +200,8 @@ def render_html(d: VersionDiff, changed_only: bool = False) -> str:
             left = "".join(e(t) if op == "=" else f"<del>{e(t)}</del>" for op, t in c.ops if op != "+")
             right = "".join(e(t) if op == "=" else f"<ins>{e(t)}</ins>" for op, t in c.ops if op != "-")
         else:
-            left = "<br>".join(e(x.text) for x in c.old)
-            right = "<br>".join(e(x.text) for x in c.new)
+            left = "<br>".join(e(x.body or x.text).replace("\n", "<br>") for x in c.old)
+            right = "<br>".join(e(x.body or x.text).replace("\n", "<br>") for x in c.new)
             if c.status == "added":
                 right = f"<ins>{right}</ins>"
             elif c.status == "removed":

@@ -209,3 +209,16 @@ def test_reports_show_articles_and_hide_unchanged_on_request(regulation):
     assert "外商投资" in text.split("\nclauses\n", 1)[1]
     full, short = render_html(d), render_html(d, changed_only=True)
     assert short.count("<tr id=") < full.count("<tr id=") and 'class="unchanged"' not in short
+
+
+def test_added_and_removed_articles_keep_their_paragraphs(tmp_path):
+    from pipeline.report import render_html
+    law = (CORPORA / "more" / "product-quality-law-2018.md").read_text(encoding="utf-8")
+    start = law.index("第二十七条")
+    end = law.index("第二十八条")
+    (tmp_path / "new.md").write_text(law[:start] + law[end:], encoding="utf-8")  # 第二十七条 (lead-in, items, 款) deleted
+    d = diff_versions(load_version(CORPORA / "more" / "product-quality-law-2018.md"), load_version(tmp_path / "new.md"))
+    gone = next(c for c in d.clauses if c.status == "removed" and c.old[0].label == "第二十七条")
+    assert "\n" in gone.old[0].body  # the lead-in and the closing 款 are two paragraphs
+    row = render_html(d).split(f'<td class="path">{gone.old_path}</td>', 1)[1].split("</tr>", 1)[0]
+    assert "<br>" in row and "裸装的食品" in row
