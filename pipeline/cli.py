@@ -83,7 +83,8 @@ def _result_json(r) -> dict:
         return {"source": r.source, "status": "error", "error": r.error}
     n = r.notice
     return {"source": r.source, "status": r.status, "notice": n.name, "title": n.title, "doc_number": n.doc_number,
-            "issuer": n.issuer, "date": n.date, "addressees": list(n.addressees), "truncated": n.truncated,
+            "issuer": n.issuer, "date": n.date, "level": n.level, "effective": n.effective,
+            "addressees": list(n.addressees), "truncated": n.truncated,
             "warnings": list(n.warnings), "clauses": r.counts["clauses"], "obligations": r.counts["obligations"],
             "by_modality": {m: r.counts[m] for m in MODALITIES if r.counts.get(m)}}
 

@@ -561,7 +561,8 @@ def normalise_doc_number(s: str) -> str | None:
 
 
 def extract_metadata(text: str) -> dict:
-    """Title, 文号, issuer, ISO signature date, addressees (主送) and attachment titles.
+    """Title, 文号, issuer, ISO signature date, addressees (主送), attachment titles, authority
+    level (:func:`authority_level`) and effective date (:func:`effective_date`).
 
     Looks only at the lines before the first numbered clause for the title, 文号 and
     addressees, and at the signature block (a short line followed by a date line) for the
@@ -621,8 +622,53 @@ def extract_metadata(text: str) -> dict:
             m = re.match(r"^附件[:：]\s*(.+)$", ln)
             if m:
                 attachments.extend(p for p in re.split(r"\s*\d+[.．]\s*", m.group(1)) if p)
+    level, level_source = authority_level(title, head)
+    published = [d for ln in head if _HISTORY_LINE.match(ln) and re.search("公布|发布|印发|颁布", ln) for d in all_dates(ln)]
+    effective, effective_source = effective_date(text, min(published) if published else date)
     return {"title": title, "doc_number": doc_number, "issuer": issuer, "date": date,
-            "addressees": addressees, "attachments": tuple(attachments)}
+            "addressees": addressees, "attachments": tuple(attachments), "level": level,
+            "level_source": level_source, "effective": effective, "effective_source": effective_source}
+
+
+def authority_level(title: str | None, head: list[str]) -> tuple[str | None, str | None]:
+    """(效力级别, where it came from) by the rule table ``data/levels.json`` (法律, 行政法规,
+    部门规章, 地方性法规, 地方政府规章, 规范性文件), from the promulgation lines of the header and the
+    title's form; ``(None, None)`` when no rule applies. The source names the rule id and the
+    words it matched (``header.department_order: 国家质量监督检验检疫总局令第``)."""
+    from .nlp import load_lexicon
+
+    header = "\n".join(ln for ln in head[1:] if ln != title)
+    for rule in load_lexicon("levels.json")["rules"]:
+        h = re.search(rule["header"], header) if rule["header"] else None
+        t = re.search(rule["title"], title or "") if rule["title"] else None
+        if (h or not rule["header"]) and (t or not rule["title"]) and (h or t):
+            evidence = h.group(0) if h else (title or "")
+            return rule["level"], f"{rule['id']}: {evidence}"
+    return None, None
+
+
+_EFFECTIVE = re.compile(r"自\s*((?:\d{4}|[一二三四五六七八九〇零○]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日)\s*起(?:施行|实施|执行|生效)")
+_EFFECTIVE_ON_ISSUE = re.compile(r"自(?:公布|发布|印发|颁布)之日起(?:施行|实施|执行|生效)")
+
+
+def effective_date(text: str, issued: str | None) -> tuple[str | None, str | None]:
+    """(施行日期 as an ISO date, the sentence that says so): the last ``自X年X月X日起施行``
+    of the text (the final articles), or ``issued`` (the first promulgation date of the header,
+    else the signature date) for ``自公布之日起施行``."""
+    hits = list(_EFFECTIVE.finditer(text))
+    if hits:
+        m = hits[-1]
+        return parse_date(m.group(1)), _sentence_at(text, m.start())
+    m = _EFFECTIVE_ON_ISSUE.search(text)
+    if m and issued:
+        return issued, _sentence_at(text, m.start())
+    return None, None
+
+
+def _sentence_at(text: str, pos: int) -> str:
+    start = max(text.rfind(ch, 0, pos) for ch in "。\n；") + 1
+    end = min([i for i in (text.find("。", pos), text.find("\n", pos)) if i >= 0] or [len(text)])
+    return text[start:end + 1].strip()
 
 
 _HISTORY_LINE = re.compile(r"^\s*\S*\d{4}\s*年.{0,120}(公布|发布|通过|批准|修订|修正|施行)")

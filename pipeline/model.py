@@ -48,6 +48,14 @@ class Notice:
     attachments: tuple[str, ...] = ()
     truncated: bool = False
     warnings: tuple[str, ...] = ()
+    level: str | None = None
+    """效力级别: 法律, 行政法规, 部门规章, 地方性法规, 地方政府规章 or 规范性文件 (``None``: unknown)."""
+    level_source: str | None = None
+    """The rule of ``data/levels.json`` that gave ``level`` and the words it matched."""
+    effective: str | None = None
+    """施行日期 (ISO), from ``自……起施行`` (or the issue date for ``自公布之日起施行``)."""
+    effective_source: str | None = None
+    """The sentence ``effective`` was read from."""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from .model import Clause, Notice, Obligation
 from .actors import load_ontology
 from .nlp import citation_key, find_citations
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 """1: first release. 2 and 3 (same session): actor ontology (``actors.kind``/``in_lexicon``, ``actor_aliases``,
 ``actor_relations``, ``obligation_actors``, ``actor_counts``: obligations per actor, notice and
 modality, kept with the rows), ``citations.notice_id``, FTS on the texts only. 4: ``changes`` and
@@ -40,7 +40,8 @@ modality, kept with the rows), ``citations.notice_id``, FTS on the texts only. 4
 listing reads without a lookup per row. 8: ``obligations.actor``, ``subject_source``, ``rules``.
 9: ``clauses.body``, the complete clause text for display (paragraph breaks, Latin spaces), and
 the preamble stored as a unit of kind ``preamble`` with path ``""``; ``text`` is complete
-(lead-in plus the paragraphs after the items)."""
+(lead-in plus the paragraphs after the items). 10: ``notices.level`` (效力级别), ``effective``
+(施行日期) and where each came from (``level_source``, ``effective_source``)."""
 
 LIST_SEP = "\x1f"
 """Separator (ASCII unit separator) of the names in ``obligations.actors`` / ``citation_keys``."""
@@ -152,7 +153,11 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
         db["notices"].create({
             "id": str, "name": str, "source": str, "format": str, "title": str, "doc_number": str,
             "issuer": str, "date": str, "addressees": str, "attachments": str, "truncated": int,
-            "warnings": str, "sha256": str, "text": str}, pk="id", if_not_exists=True)
+            "warnings": str, "sha256": str, "text": str, "level": str, "level_source": str, "effective": str,
+            "effective_source": str}, pk="id", if_not_exists=True)
+        for col in ("level", "level_source", "effective", "effective_source"):  # schema 10
+            if col not in db["notices"].columns_dict:
+                db["notices"].add_column(col, str)
         db["clauses"].create({
             "id": str, "notice_id": str, "path": str, "label": str, "kind": str, "parent_path": str,
             "ord": int, "text": str, "start": int, "end": int, "body": str}, pk="id",
@@ -409,7 +414,8 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
             "addressees": json.dumps(notice.addressees, ensure_ascii=False),
             "attachments": json.dumps(notice.attachments, ensure_ascii=False),
             "truncated": int(notice.truncated), "warnings": json.dumps(notice.warnings, ensure_ascii=False),
-            "sha256": notice.sha256, "text": notice.text}])
+            "sha256": notice.sha256, "text": notice.text, "level": notice.level, "level_source": notice.level_source,
+            "effective": notice.effective, "effective_source": notice.effective_source}])
         _insert(db, "clauses", clause_rows)
         onto = load_ontology()
         bound = {o.id: onto.split(o.subject) for o in obligations}
