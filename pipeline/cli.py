@@ -206,6 +206,16 @@ def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str, data=None, 
 _OB_COLUMNS = ["notice", "clause", "subject", "actor", "modality", "action", "condition", "deadline", "due", "id"]
 
 
+def _note_superseded(db, current: bool) -> None:
+    if current:
+        from . import query as q
+        for old, new in sorted(q.superseded(db).items()):
+            click.echo(f"note: {old} left out, superseded by {new} (--all-versions keeps it)", err=True)
+
+
+_ALL_VERSIONS = click.option("--all-versions", is_flag=True, help="Also notices superseded by a newer version.")
+
+
 def _ob_row(o) -> dict:
     return {"notice": o.notice, "clause": o.path, "subject": o.subject, "actor": o.actor, "modality": o.modality,
             "action": o.action,
@@ -237,17 +247,22 @@ def _obligation_filters(f):
 @_obligation_filters
 @click.option("--clause", "clause_path", help="Clause path: that clause and the ones under it.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows (1 or more).")
+@_ALL_VERSIONS
 @_db_option
 @_format_options
 @_errors_as_messages
 def query_obligations(actor, exact, modality, notice, due_before, due_after, cites, text, clause_path, limit,
-                      db_path, as_json, as_csv):
-    """Obligations matching every given filter."""
+                      all_versions, db_path, as_json, as_csv):
+    """Obligations matching every given filter (current versions only, unless --all-versions
+    or --notice names one)."""
     from . import query as q
-    rows = q.obligations(_open(db_path), actor=actor, exact=exact, modality=list(modality) or None, notice=notice,
+    db = _open(db_path)
+    current = not all_versions and not notice
+    rows = q.obligations(db, actor=actor, exact=exact, modality=list(modality) or None, notice=notice,
                          due_before=due_before, due_after=due_after, cites=cites, text=text, clause=clause_path,
-                         limit=limit)
+                         limit=limit, current_only=current)
     _emit([_ob_row(o) for o in rows], as_json, as_csv, "obligations", rows, columns=_OB_COLUMNS)
+    _note_superseded(db, current)
 
 
 @query.command(name="actors")
@@ -269,18 +284,22 @@ def query_actors(include_unbound, db_path, as_json, as_csv):
 @query.command(name="deadlines")
 @click.option("--as-of", help="ISO date to compare with (default: today).")
 @click.option("--actor", help="Only obligations binding this actor (and narrower ones).")
+@_ALL_VERSIONS
 @_db_option
 @_format_options
 @_errors_as_messages
-def query_deadlines(as_of, actor, db_path, as_json, as_csv):
-    """Dated obligations in date order (overdue / upcoming), then recurring, immediate, relative."""
+def query_deadlines(as_of, actor, all_versions, db_path, as_json, as_csv):
+    """Dated obligations in date order (overdue / upcoming), then recurring, immediate, relative
+    (current versions only, unless --all-versions)."""
     from . import query as q
-    rep = q.deadlines(_open(db_path), as_of=as_of, actor=actor)
+    db = _open(db_path)
+    rep = q.deadlines(db, as_of=as_of, actor=actor, current_only=not all_versions)
     flat = [{"due": d.obligation.deadline_date, "status": d.status, "days": d.days, **_ob_row(d.obligation)}
             for d in rep.dated]
     for kind, rows in (("recurring", rep.recurring), ("immediate", rep.immediate), ("relative", rep.relative)):
         flat += [{"due": "", "status": kind, "days": "", **_ob_row(o)} for o in rows]
     _emit(flat, as_json, as_csv, f"deadlines as of {rep.as_of}", rep)
+    _note_superseded(db, not all_versions)
 
 
 @query.command(name="citations")

@@ -301,7 +301,7 @@ def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool
                 modality: str | list[str] | None = None, notice: str | None = None,
                 due_before: str | None = None, due_after: str | None = None, cites: str | None = None,
                 text: str | None = None, clause: str | None = None, limit: int | None = None,
-                with_deadline: bool = False) -> list[ObligationRow]:
+                with_deadline: bool = False, current_only: bool = False) -> list[ObligationRow]:
     """Obligations matching every given filter, ordered by notice then document order.
 
     Args:
@@ -316,10 +316,16 @@ def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool
         clause: a clause path; the clause and everything under it.
         limit: at most this many rows.
         with_deadline: only obligations that have a deadline.
+        current_only: leave out notices superseded by a newer version (:func:`superseded`).
     Raises:
         QueryError: unknown actor, notice, citation or modality.
     """
     where, params = [], []
+    if current_only:
+        old = sorted(superseded(db))
+        if old:
+            where.append(f"o.notice_id not in (select id from notices where name in ({','.join('?' * len(old))}))")
+            params += old
     if actor:
         scope = sorted(actor_scope(db, actor, exact))
         where.append(f"o.id in (select obligation_id from obligation_actors where actor_id in "
@@ -405,12 +411,12 @@ def actors(db: sqlite_utils.Database, include_unbound: bool = False) -> list[Act
 
 # ------------------------------------------------------------------ deadlines
 def deadlines(db: sqlite_utils.Database, as_of: str | None = None, actor: str | None = None,
-              exact: bool = False) -> DeadlineReport:
+              exact: bool = False, current_only: bool = False) -> DeadlineReport:
     """Obligations with deadlines. Dated ones (an ISO ``deadline_date``) in date order, each
     ``overdue`` or ``upcoming`` relative to ``as_of`` (default: today); recurring, immediate
     and relative (``30日内``) ones listed apart."""
     as_of = iso_date(as_of) if as_of else date.today().isoformat()
-    rows = obligations(db, actor=actor, exact=exact, with_deadline=True)
+    rows = obligations(db, actor=actor, exact=exact, with_deadline=True, current_only=current_only)
     ref = date.fromisoformat(as_of)
     dated = []
     for r in sorted((r for r in rows if r.deadline_date), key=lambda r: (r.deadline_date, r.notice, r.path)):

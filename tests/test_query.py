@@ -185,3 +185,18 @@ def test_actor_is_the_ontology_name_and_show_says_when_a_subject_was_inferred(db
     assert inferred
     out = CliRunner().invoke(cli, ["query", "show", inferred[0], "--db", str(corpus_run[2])])
     assert out.exit_code == 0 and f"subject inferred from: {inferred[1]}" in out.output
+
+
+def test_queries_list_current_versions_unless_asked(corpus_run):
+    # the 认证认可条例 of 2016, 2020 and 2023 are in corpora/: only the 2023 duties count
+    db = str(corpus_run[2])
+    run = CliRunner().invoke
+    current = json.loads(run(cli, ["query", "obligations", "--actor", "认证机构", "--json", "--db", db]).stdout)
+    every = json.loads(run(cli, ["query", "obligations", "--actor", "认证机构", "--all-versions", "--json",
+                                 "--db", db]).stdout)
+    notices = {r["notice"] for r in current}
+    assert "cert-accreditation-regulation-2023" in notices
+    assert not notices & {"cert-accreditation-regulation-2016", "cert-accreditation-regulation-2020"}
+    assert len(every) > len(current) and {r["notice"] for r in every} >= notices | {"cert-accreditation-regulation-2016"}
+    res = run(cli, ["query", "obligations", "--actor", "认证机构", "--db", db])
+    assert "cert-accreditation-regulation-2016 left out, superseded by cert-accreditation-regulation-2023" in res.output

@@ -231,10 +231,10 @@ def test_small_cli_defects(corpus_run, tmp_path, monkeypatch):
     res = run(cli, ["query", "obligations", "--text", "没有这样的义务文字", "--db", db])
     assert res.exit_code == 0 and "none found" in res.output
     res = run(cli, ["query", "obligations", "--text", "没有这样的义务文字", "--csv", "--db", db])
-    assert res.output.splitlines()[0].startswith("notice,clause,subject")
+    assert res.stdout.splitlines()[0].startswith("notice,clause,subject")
     # % is no wildcard
     res = run(cli, ["query", "obligations", "--clause", "%", "--json", "--db", db])
-    assert json.loads(res.output) == []
+    assert json.loads(res.stdout) == []
     res = run(cli, ["query", "obligations", "--notice", "%", "--db", db])
     assert res.exit_code == 1 and "no notice" in res.output
     assert run(cli, ["query", "obligations", "--limit", "0", "--db", db]).exit_code == 2
