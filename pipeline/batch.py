@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable
 
-from .errors import InputError
+from .errors import InputError, StoreError
 from .export import write_jsonl
 from .extract import read_notice
 from .graph import export_graph
@@ -64,6 +64,21 @@ def extract_file(path: str | Path, nlp=None, name: str | None = None, ocr: str =
     status = "warning" if notice.warnings else "ok"
     return ExtractionResult(source=str(path), status=status, notice=notice, clauses=tuple(clauses),
                             obligations=tuple(obligations), timings=timings)
+
+
+def _store(db, db_path, r: ExtractionResult, checkpoint) -> None:
+    """Save one notice; SQLite's operational errors become one :class:`StoreError` line."""
+    import sqlite3
+
+    try:
+        save(db, r.notice, list(r.clauses), list(r.obligations))
+        checkpoint()
+    except sqlite3.OperationalError as e:
+        if "readonly" in str(e) or "read-only" in str(e):
+            raise StoreError(f"{db_path}: read-only database; extracting needs write access to it and its folder") from e
+        if "locked" in str(e) or "busy" in str(e):
+            raise StoreError(f"{db_path}: another process held the database for over a minute ({e}); run again") from e
+        raise StoreError(f"{db_path}: cannot write the database ({e})") from e
 
 
 def _with_result_warning(r: ExtractionResult, warning: str) -> ExtractionResult:
@@ -164,8 +179,7 @@ def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extract
                         r = _renamed(r, name, clash)
                 t = time.perf_counter()
                 if db is not None:
-                    save(db, r.notice, list(r.clauses), list(r.obligations))
-                    checkpoint()
+                    _store(db, db_path, r, checkpoint)
                 if out_dir:
                     write_jsonl(out_dir, r.notice, list(r.clauses), list(r.obligations))
                 r.timings["store"] = time.perf_counter() - t

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -262,3 +263,18 @@ def test_a_page_of_navigation_only_is_no_notice(tmp_path):
                  + "</ul><p>首页 | 机构 | 新闻 | 服务</p></body></html>", encoding="utf-8")
     r = extract_file(f)
     assert r.status == "error" and "navigation" in r.error and str(f) in r.error
+
+
+def test_extract_into_a_read_only_database_says_so_in_one_line(tmp_path, monkeypatch):
+    # file modes do not stop root (CI runs as root), so the database is opened the way SQLite
+    # opens a file it may not write: mode=ro
+    import pipeline.store as store
+    db = tmp_path / "r.db"
+    extract_paths([NOTICE], db, None, None)
+    real = sqlite3.connect
+    monkeypatch.setattr(store.sqlite3, "connect",
+                        lambda path, **kw: real(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, **kw))
+    res = CliRunner().invoke(cli, ["extract", str(OTHER), "--db", str(db), "--out", str(tmp_path / "o"),
+                                   "--graph", str(tmp_path / "g.graphml")])
+    assert res.exit_code == 1 and "read-only database" in res.output and "Traceback" not in res.output
+    assert len(res.output.strip().splitlines()) == 1
