@@ -265,6 +265,22 @@ def query_obligations(actor, exact, modality, notice, due_before, due_after, cit
     _note_superseded(db, current)
 
 
+@query.command(name="notices")
+@click.option("--as-of", help="ISO date the status (时效性) is judged at (default: today).")
+@click.option("--level", help="Only this 效力级别 (法律, 行政法规, 部门规章, 地方性法规, 地方政府规章, 规范性文件).")
+@_db_option
+@_format_options
+@_errors_as_messages
+def query_notices(as_of, level, db_path, as_json, as_csv):
+    """Notices with 效力级别, 文号, issuer, dates, 时效性 and the version that supersedes them."""
+    from . import query as q
+    rows = q.notices(_open(db_path), as_of=as_of, level=level)
+    _emit([{"notice": r.name, "title": r.title, "level": r.level or "", "文号": r.doc_number or "",
+            "issuer": r.issuer or "", "date": r.date or "", "effective": r.effective or "", "status": r.status,
+            "superseded by": r.superseded_by or ""} for r in rows], as_json, as_csv, "notices", rows,
+          columns=["notice", "title", "level", "文号", "issuer", "date", "effective", "status", "superseded by"])
+
+
 @query.command(name="actors")
 @click.option("--all", "include_unbound", is_flag=True, help="Also lexicon actors no obligation binds.")
 @_db_option

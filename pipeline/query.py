@@ -292,6 +292,49 @@ def superseded(db: sqlite_utils.Database) -> dict[str, str]:
     return newer
 
 
+STATUS_ZH = ("尚未生效", "现行有效", "已被修改")
+"""时效性 values :func:`notices` gives (as 北大法宝 names them); 已废止 needs the repeal relations
+of issue #13, not read yet."""
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    """One notice with what a law database shows on its page: 效力级别, 文号, issuer, issue
+    date (ISO), 施行日期 (ISO), 时效性 as of ``as_of`` and the newer version that supersedes it."""
+    name: str
+    title: str
+    level: str | None
+    doc_number: str | None
+    issuer: str | None
+    date: str | None
+    effective: str | None
+    status: str
+    superseded_by: str | None
+
+
+def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | None = None) -> list[NoticeRow]:
+    """Every notice, ordered by level then date: 已被修改 when a newer version of the same rule
+    is in the database (:func:`superseded`), 尚未生效 when its 施行日期 is after ``as_of``
+    (default today), else 现行有效; ``level`` keeps one 效力级别.
+
+    Raises:
+        QueryError: a malformed ``as_of``.
+    """
+    from datetime import date as _date
+
+    day = iso_date(as_of) if as_of else _date.today().isoformat()
+    newer = superseded(db)
+    rows = []
+    for name, title, lvl, number, issuer, d, eff in db.execute(
+            "select name, coalesce(title, name), level, doc_number, issuer, date, effective from notices"):
+        if level and lvl != level:
+            continue
+        status = "已被修改" if name in newer else "尚未生效" if eff and eff > day else "现行有效"
+        rows.append(NoticeRow(name, title, lvl, number, issuer, d, eff, status, newer.get(name)))
+    order = {lvl: k for k, lvl in enumerate(("法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "规范性文件"))}
+    return sorted(rows, key=lambda r: (order.get(r.level, 9), r.date or "", r.name))
+
+
 def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 

@@ -200,3 +200,17 @@ def test_queries_list_current_versions_unless_asked(corpus_run):
     assert len(every) > len(current) and {r["notice"] for r in every} >= notices | {"cert-accreditation-regulation-2016"}
     res = run(cli, ["query", "obligations", "--actor", "认证机构", "--db", db])
     assert "cert-accreditation-regulation-2016 left out, superseded by cert-accreditation-regulation-2023" in res.output
+
+
+def test_query_notices_gives_level_dates_and_status(corpus_run):
+    db = str(corpus_run[2])
+    rows = {r["name"]: r for r in json.loads(CliRunner().invoke(cli, ["query", "notices", "--json", "--db", db]).stdout)}
+    assert rows["cert-accreditation-regulation-2016"]["status"] == "已被修改"
+    assert rows["cert-accreditation-regulation-2016"]["superseded_by"] == "cert-accreditation-regulation-2023"
+    assert rows["cert-accreditation-regulation-2023"]["status"] == "现行有效"
+    assert rows["cert-body-administration-measures-2020"]["level"] == "部门规章"
+    assert rows["cert-body-administration-measures-2020"]["effective"] == "2018-01-01"
+    before = json.loads(CliRunner().invoke(cli, ["query", "notices", "--as-of", "2017-06-01", "--level", "部门规章",
+                                                 "--json", "--db", db]).stdout)
+    assert {r["level"] for r in before} == {"部门规章"}
+    assert next(r for r in before if r["name"] == "cert-body-administration-measures-2020")["status"] == "尚未生效"
