@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .nlp import load_lexicon
+from .lexicon import load_lexicon
 
 RELATIONS = ("is_a", "part_of")
 _COORDINATION = re.compile(r"、|及其|以及|和|及|与|或者|或")

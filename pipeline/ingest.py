@@ -635,7 +635,7 @@ def authority_level(title: str | None, head: list[str]) -> tuple[str | None, str
     部门规章, 地方性法规, 地方政府规章, 规范性文件), from the promulgation lines of the header and the
     title's form; ``(None, None)`` when no rule applies. The source names the rule id and the
     words it matched (``header.department_order: 国家质量监督检验检疫总局令第``)."""
-    from .nlp import load_lexicon
+    from .lexicon import load_lexicon
 
     header = "\n".join(ln for ln in head[1:] if ln != title)
     for rule in load_lexicon("levels.json")["rules"]:

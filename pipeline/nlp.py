@@ -41,50 +41,8 @@ if not Doc.has_extension("obligations"):
     Doc.set_extension("obligations", default=None)
 
 
-def load_lexicon(name: str) -> dict:
-    """A JSON lexicon from ``pipeline/data`` (each names its ``source``)."""
-    return json.loads(resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8"))
-
-
-# ------------------------------------------------------------------ citations
-TITLE_RE = re.compile(r"《([^《》]{2,80})》")
-STANDARD_RE = re.compile(
-    r"(?<![A-Za-z])(GB/T|GB/Z|GB|ISO/IEC|ISO|IEC|RB/T|JJF|JJG|SN/T|HJ|YY/T|YY)\s*(\d{2,6}(?:\.\d+)*)(?:\s*[-—]\s*(\d{4}))?")
-DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,12}?[发函字令办]*)\s*[〔\[［【]\s*(\d{4})\s*[〕\]］】]\s*(\d{1,4})\s*号")
-
-
-_CITATION_KINDS = (("title", TITLE_RE, "《"), ("standard", STANDARD_RE, None), ("doc_number", DOC_NUMBER_RE, "〔[［【"))
-
-
-def _citation_matches(text: str):
-    """(kind, match) for every citation in ``text``; each regex runs only when its anchor
-    characters occur (the document-number regex is costly on long CJK runs)."""
-    for kind, rx, anchors in _CITATION_KINDS:
-        if anchors is None:
-            if not re.search(r"[A-Z]{2}", text):
-                continue
-        elif not any(a in text for a in anchors):
-            continue
-        for m in rx.finditer(text):
-            yield kind, m
-
-
-def citation_key(kind: str, text: str) -> str:
-    """Normalised key merging citations written differently.
-
-    ``《中华人民共和国认证认可条例》`` and ``《认证认可条例》`` → ``认证认可条例``;
-    ``GB/T27021.1`` and ``GB/T 27021.1-2017`` → ``GB/T 27021.1``; document numbers →
-    ``国发〔2018〕3号``.
-    """
-    if kind == "title":
-        t = re.sub(r"\s+", "", text.strip("《》"))
-        t = re.sub(r"^中华人民共和国", "", t)
-        return re.sub(r"[（(][^）)]*(修订|修正|试行|年)[^）)]*[）)]$", "", t)
-    if kind == "standard":
-        m = STANDARD_RE.search(text)
-        return f"{m.group(1)} {m.group(2)}" if m else re.sub(r"\s+", "", text)
-    m = DOC_NUMBER_RE.search(text)
-    return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号" if m else text
+from .lexicon import (  # noqa: E402,F401  (re-exported: the extraction stages import them from here)
+    DOC_NUMBER_RE, STANDARD_RE, TITLE_RE, _citation_matches, citation_key, find_citations, load_lexicon)
 
 
 def doc_text(doc: Doc) -> str:
@@ -94,21 +52,6 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["regpipe_text"] = doc.text
     return text
-
-
-def find_citations(text: str) -> list:
-    """:class:`~pipeline.model.Citation` records for every title, standard and document number in
-    ``text`` (first occurrence of each key, in text order)."""
-    from .model import Citation
-
-    found = [(m.start(), Citation(m.group(0), kind, citation_key(kind, m.group(0))))
-             for kind, m in _citation_matches(text)]
-    seen, out = set(), []
-    for _, c in sorted(found, key=lambda x: x[0]):
-        if (c.kind, c.key) not in seen:
-            seen.add((c.kind, c.key))
-            out.append(c)
-    return out
 
 
 def lines_of(text: str):

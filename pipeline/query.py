@@ -30,7 +30,7 @@ from .diff import similarity
 from .store import LIST_SEP
 from .errors import QueryError
 from .model import MODALITIES
-from .nlp import STANDARD_RE, citation_key
+from .lexicon import STANDARD_RE, citation_key
 
 
 @dataclass(slots=True)

@@ -28,7 +28,7 @@ import sqlite_utils
 from .errors import StoreError
 from .model import Clause, Notice, Obligation
 from .actors import load_ontology
-from .nlp import citation_key, find_citations
+from .lexicon import citation_key, find_citations
 
 SCHEMA_VERSION = 10
 """1: first release. 2 and 3 (same session): actor ontology (``actors.kind``/``in_lexicon``, ``actor_aliases``,

@@ -214,3 +214,12 @@ def test_query_notices_gives_level_dates_and_status(corpus_run):
                                                  "--json", "--db", db]).stdout)
     assert {r["level"] for r in before} == {"部门规章"}
     assert next(r for r in before if r["name"] == "cert-body-administration-measures-2020")["status"] == "尚未生效"
+
+
+def test_query_and_checklist_modules_import_no_nlp_library():
+    import subprocess
+    import sys
+    code = ("import sys, pipeline.query, pipeline.checklist, pipeline.cli; "
+            "print(','.join(m for m in ('spacy', 'jieba', 'networkx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
