@@ -228,12 +228,26 @@ def query():
     """Ask the obligation database questions across notices."""
 
 
+def _modalities(ctx, param, values):
+    """``--modality`` in English or as the Chinese term (``应当`` → ``must``)."""
+    from .model import MODALITY_ZH
+    by_zh = {zh: en for en, zh in MODALITY_ZH.items()}
+    out = []
+    for v in values:
+        m = by_zh.get(v, v)
+        if m not in MODALITIES:
+            raise click.BadParameter(f"{v!r} is none of {', '.join(MODALITIES)} / {', '.join(by_zh)}")
+        out.append(m)
+    return tuple(out)
+
+
 def _obligation_filters(f):
     """The filters shared by `query obligations` and `checklist` (pipeline.query.obligations)."""
     for opt in reversed((
             click.option("--actor", help="Bound actor (alias or abbreviation allowed); narrower actors included."),
             click.option("--exact", is_flag=True, help="Only the actor itself, not the actors below it."),
-            click.option("--modality", multiple=True, type=click.Choice(MODALITIES), help="Repeat for several."),
+            click.option("--modality", multiple=True, callback=_modalities,
+                         help="must/must_not/may/encouraged/target or 应当/不得/可以/鼓励/目标; repeat for several."),
             click.option("--notice", help="Notice name, 文号, title or part of one."),
             click.option("--due-before", help="ISO date: dated deadline before it."),
             click.option("--due-after", help="ISO date: dated deadline on or after it."),

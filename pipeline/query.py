@@ -503,7 +503,7 @@ def citing_clauses(db: sqlite_utils.Database, of: str) -> list[CitingClause]:
 
 # ------------------------------------------------------------------ show
 def show(db: sqlite_utils.Database, item_id: str, similar: int = 5) -> ShowResult:
-    """One obligation or clause by ID: full clause text, headings above it, and neighbours:
+    """One obligation or clause by ID (or a unique prefix of at least 4 hex digits): full clause text, headings above it, and neighbours:
     obligations in other notices binding the same actor and citing the same thing, the
     clause's other obligations, and near-duplicates in other notices (character-bigram
     similarity of the action >= 0.5, the ``similar`` best).
@@ -511,6 +511,7 @@ def show(db: sqlite_utils.Database, item_id: str, similar: int = 5) -> ShowResul
     Raises:
         QueryError: no obligation or clause has this ID (the closest ID prefixes are listed).
     """
+    item_id = _unique_id(db, item_id)
     got = obligations_by_ids(db, [item_id])
     if got:
         ob = got[0]
@@ -552,6 +553,22 @@ def show(db: sqlite_utils.Database, item_id: str, similar: int = 5) -> ShowResul
         neighbours += [Neighbour(o, "similar text", s) for o, s in similar_obligations(db, ob, nid)[:similar]]
     return ShowResult("obligation" if ob else "clause", item_id, notice, title, path, text, headings,
                       ob, in_clause, neighbours)
+
+
+def _unique_id(db: sqlite_utils.Database, prefix: str) -> str:
+    """The obligation or clause ID ``prefix`` starts (an ID of its own is kept as given).
+
+    Raises:
+        QueryError: the prefix starts several IDs (they are listed).
+    """
+    if len(prefix) >= 16 or not re.fullmatch(r"[0-9a-f]{4,15}", prefix):
+        return prefix
+    hits = [r[0] for r in db.execute("select id from obligations where substr(id, 1, ?) = ? union "
+                                     "select id from clauses where substr(id, 1, ?) = ? limit 6",
+                                     [len(prefix), prefix] * 2)]
+    if len(hits) > 1:
+        raise QueryError(f"ID prefix {prefix!r} is not unique", suggestions=hits[:5])
+    return hits[0] if hits else prefix
 
 
 def obligations_by_ids(db: sqlite_utils.Database, ids: list[str]) -> list[ObligationRow]:

@@ -223,3 +223,15 @@ def test_query_and_checklist_modules_import_no_nlp_library():
             "print(','.join(m for m in ('spacy', 'jieba', 'networkx') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_modality_in_chinese_and_id_prefixes(corpus_run):
+    db = str(corpus_run[2])
+    run = CliRunner().invoke
+    zh = json.loads(run(cli, ["query", "obligations", "--modality", "不得", "--json", "--db", db]).stdout)
+    en = json.loads(run(cli, ["query", "obligations", "--modality", "must_not", "--json", "--db", db]).stdout)
+    assert zh == en and zh
+    assert run(cli, ["query", "obligations", "--modality", "必须", "--db", db]).exit_code == 2
+    oid = en[0]["id"]
+    res = run(cli, ["query", "show", oid[:8], "--db", db])
+    assert res.exit_code == 0 and en[0]["action"][:10] in res.output
