@@ -125,9 +125,6 @@ def decode(data: bytes, path: Path | None = None) -> str:
                 return data.decode(enc)
             except UnicodeDecodeError as e:
                 raise EncodingError(path, f"starts with a {enc.upper()} byte-order mark but is not {enc.upper()} ({e.reason})") from e
-    if data[:4] == b"PK\x03\x04":
-        raise BinaryInputError(path, "a ZIP archive (a Word .docx/.wps or OFD file renamed?); save it with a .docx "
-                                     "ending to have it read, or convert it to text")
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise BinaryInputError(path, "an old Word (.doc) or WPS file: regpipe cannot read it; save it as .docx "
                                      "(Word or WPS: 另存为 .docx) or convert it with `libreoffice --headless --convert-to docx`")

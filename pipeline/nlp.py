@@ -18,11 +18,9 @@ widened to jieba's word boundaries: ``10日内`` inside the word ``内向``). :f
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher

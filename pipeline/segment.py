@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .ingest import cn_number
 from .model import Clause, Notice
 
 _CN = "一二三四五六七八九十百零〇两"
@@ -228,16 +229,7 @@ def _run_in_items(line: str, start: int):
 
 
 def _item_number(label: str) -> int:
-    n = label.strip("（）")
-    if n.isdigit():
-        return int(n)
-    digits = "一二三四五六七八九"
-    if n.startswith("十"):
-        return 10 + (digits.index(n[1]) + 1 if len(n) > 1 else 0)
-    if "十" in n:
-        t, _, u = n.partition("十")
-        return (digits.index(t) + 1) * 10 + (digits.index(u) + 1 if u else 0)
-    return digits.index(n) + 1 if n in digits else -1
+    return cn_number(label.strip("（）")) or -1
 
 
 _SPACE = re.compile(r"\s+")

@@ -113,15 +113,8 @@ def test_pdf_text_layer_headers_footers_removed(tmp_path):
 
 
 def test_pdf_without_text_layer_is_reported(tmp_path):
-    from reportlab.pdfgen import canvas
-
-    f = tmp_path / "scan.pdf"
-    c = canvas.Canvas(str(f))
-    c.rect(100, 100, 300, 300, fill=1)
-    c.showPage()
-    c.save()
     with pytest.raises(NoTextLayerError, match="scan.pdf: PDF has no text layer.*off"):
-        ingest(f, ocr="never")
+        ingest(_scan(tmp_path), ocr="never")
 
 
 def _scan(tmp_path):
