@@ -119,6 +119,104 @@ def _unjoined(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" and ch not in _wordset("function_char")
 
 
+# jieba.posseg's block and token patterns (jieba/posseg/__init__.py), so that :class:`_Tagger` cuts
+# exactly as ``POSTokenizer.cut(text, HMM=False)`` does
+_RE_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)")
+_RE_SKIP = re.compile(r"(\r\n|\s)")
+_RE_NUM = re.compile(r"[\.0-9]+")
+_RE_ENG = re.compile("[a-zA-Z0-9]+")
+_RE_ENG1 = re.compile("^[a-zA-Z0-9]$")
+
+
+class _Tagger:
+    """``jieba.posseg.POSTokenizer.cut(text, HMM=...)`` without its per-call overhead: the route
+    of :class:`pipeline.nlp.Route` over the part-of-speech tokenizer's dictionary and jieba's tags,
+    block by block as posseg does (one-letter Latin/digit words joined as ``eng`` without the
+    HMM; with it, unjoined runs read by posseg's HMM, memoised). The statement grammar tags
+    thousands of short statement prefixes per notice; ``tests/test_grammar.py`` checks that both
+    give the same pairs on the corpora.
+    """
+
+    def __init__(self, pos_tokenizer):
+        from .nlp import Route
+
+        self.route = Route(pos_tokenizer.tokenizer)
+        self.freq = self.route.freq
+        self.tags = pos_tokenizer.word_tag_tab
+        self.detail = self.route.unknown
+        self._cut_detail = pos_tokenizer._POSTokenizer__cut_detail  # jieba's HMM over one run
+        self._words = self.route.words
+
+    def _unknown(self, buf: str) -> tuple[tuple[str, str], ...]:
+        """A run of single characters the route left unjoined, as jieba's HMM pass reads it (its
+        ``__cut_detail``: a Viterbi pass over word-position and tag states), memoised: the
+        grammar tags many prefixes of one sentence, which share their unknown words."""
+        got = self.detail.get(buf)
+        if got is None:
+            got = self.detail[buf] = tuple((p.word, p.flag) for p in self._cut_detail(buf))
+        return got
+
+    def _hmm_block(self, blk: str, out: list) -> None:
+        # POSTokenizer.__cut_DAG: the same route; runs of one-character words the dictionary
+        # does not know as a whole go to the HMM
+        tags, buf = self.tags, ""
+
+        def flush():
+            if len(buf) == 1:
+                out.append((buf, tags.get(buf, "x")))
+            elif not self.freq.get(buf):
+                out.extend(self._unknown(buf))
+            else:
+                out.extend((ch, tags.get(ch, "x")) for ch in buf)
+
+        for w in self._words(blk):
+            if len(w) == 1:
+                buf += w
+                continue
+            if buf:
+                flush()
+                buf = ""
+            out.append((w, tags.get(w, "x")))
+        if buf:
+            flush()
+
+    def cut(self, text: str, hmm: bool = False) -> list[tuple[str, str]]:
+        """``text`` as (word, tag) pairs, as jieba's ``POSTokenizer.cut(text, HMM=hmm)``."""
+        out: list[tuple[str, str]] = []
+        tags = self.tags
+        for blk in _RE_BLOCK.split(text):
+            if not blk:
+                continue
+            if _RE_BLOCK.match(blk):
+                if hmm:
+                    self._hmm_block(blk, out)
+                    continue
+                buf = ""
+                for w in self._words(blk):
+                    if _RE_ENG1.match(w):
+                        buf += w
+                        continue
+                    if buf:
+                        out.append((buf, "eng"))
+                        buf = ""
+                    out.append((w, tags.get(w, "x")))
+                if buf:
+                    out.append((buf, "eng"))
+                continue
+            for x in _RE_SKIP.split(blk):
+                if _RE_SKIP.match(x):
+                    out.append((x, "x"))
+                    continue
+                for xx in x:
+                    out.append((xx, "m" if _RE_NUM.match(xx) else "eng" if _RE_ENG.match(x) else "x"))
+        return out
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> _Tagger:
+    return _Tagger(_pos_tokenizer())
+
+
 @lru_cache(maxsize=65536)
 def pos_tokens(text: str) -> tuple[Tok, ...]:
     """``text`` as jieba words with part-of-speech tags (cached per text).
@@ -127,11 +225,11 @@ def pos_tokens(text: str) -> tuple[Tok, ...]:
         tokens covering ``text`` in order; offsets are characters into ``text``.
     """
     out, pos = [], 0
-    pairs = list(_pos_tokenizer().cut(text, HMM=False))
-    if any(len(a.word) == 1 and len(b.word) == 1 and _unjoined(a.word) and _unjoined(b.word)
+    pairs = _tagger().cut(text)
+    if any(len(a[0]) == 1 and len(b[0]) == 1 and _unjoined(a[0]) and _unjoined(b[0])
            for a, b in zip(pairs, pairs[1:])):
         # characters jieba's dictionary does not join (典当行, 互认): its HMM reads unknown words
-        pairs = list(_pos_tokenizer().cut(text, HMM=True))
+        pairs = _tagger().cut(text, hmm=True)
     for w, flag in pairs:
         if not w:
             continue

@@ -243,6 +243,121 @@ def split_fused_modals(words: list[str], freq: dict) -> list[str]:
     return out
 
 
+class Route:
+    """jieba's maximum-probability segmentation of one block of Chinese (``Tokenizer.get_DAG`` and
+    ``Tokenizer.calc``) in one pass, for a given jieba tokenizer: the same prefix-dictionary DAG,
+    the same sums of log frequencies in the same order (so the same floats) and the same tie-break
+    (the later word end wins), with each word's log probability computed once. jieba builds a DAG
+    dict, a route dict and a generator per block; the pipeline cuts hundreds of thousands of blocks
+    (the whole text once, thousands of statement prefixes for the grammar), where that overhead
+    costs more than the route. ``tests/test_nlp.py`` checks the words equal jieba's on the corpora.
+
+    The tokenizer's dictionary must be complete (``add_word`` done) before the Route is made.
+    """
+
+    def __init__(self, tokenizer):
+        from math import log
+
+        tokenizer.check_initialized()
+        self._log = log
+        self.freq = tokenizer.FREQ
+        self.logtotal = log(tokenizer.total)
+        self.logp: dict[str, float] = {}
+        self.unknown: dict[str, tuple] = {}  # memo of the HMM's reading of unjoined runs
+
+    def clear(self) -> None:
+        """Forget the memoised log probabilities and HMM readings (benchmarks time cold runs)."""
+        self.logp.clear()
+        self.unknown.clear()
+
+    def words(self, s: str) -> list[str]:
+        """``s`` (a block of Chinese without punctuation) as the route's words, in order, before
+        any HMM reading of unjoined characters (jieba's ``cut(HMM=False)`` of one block)."""
+        freq, logp, log, logtotal, n = self.freq, self.logp, self._log, self.logtotal, len(s)
+        # rp[k]: best log probability of s[k:]; rx[k]: end (inclusive) of its first word. The
+        # DAG's words starting at k are scored as they are found; ends rise, so ``>=`` keeps
+        # jieba's tie-break (max over (probability, end) tuples: the later end).
+        rp, rx = [0.0] * (n + 1), [0] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            best_p, best_x, i, frag = None, k, k, s[k]
+            f = freq.get(frag)
+            while f is not None:
+                if f:
+                    p = logp.get(frag)
+                    if p is None:
+                        p = logp[frag] = log(f) - logtotal
+                    p += rp[i + 1]
+                    if best_p is None or p >= best_p:
+                        best_p, best_x = p, i
+                i += 1
+                if i >= n:
+                    break
+                frag = s[k:i + 1]
+                f = freq.get(frag)
+            if best_p is None:  # no word starts here: the character alone, frequency 1
+                best_p = -logtotal + rp[k + 1]
+            rp[k], rx[k] = best_p, best_x
+        out, x = [], 0
+        while x < n:
+            y = rx[x] + 1
+            out.append(s[x:y])
+            x = y
+        return out
+
+
+# jieba's block patterns (jieba/__init__.py), so that :func:`cut` splits as ``Tokenizer.cut``
+_RE_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
+_RE_SKIP = re.compile(r"(\r\n|\s)")
+
+
+def cut(route: Route, text: str) -> list[str]:
+    """``text`` as jieba words, exactly as ``Tokenizer.cut(text, HMM=True)`` of the route's
+    tokenizer gives them: the route per block, then runs of one-character words that the dictionary
+    does not know as a whole read by jieba's HMM (``jieba.finalseg``, memoised per run).
+
+    Returns:
+        the words in order, concatenating to ``text``.
+    """
+    from jieba import finalseg
+
+    out: list[str] = []
+    freq, memo = route.freq, route.unknown
+
+    def flush(buf: str) -> None:
+        if len(buf) == 1:
+            out.append(buf)
+        elif not freq.get(buf):
+            got = memo.get(buf)
+            if got is None:
+                got = memo[buf] = tuple(finalseg.cut(buf))
+            out.extend(got)
+        else:
+            out.extend(buf)
+
+    for blk in _RE_HAN.split(text):
+        if not blk:
+            continue
+        if _RE_HAN.match(blk):
+            buf = ""
+            for w in route.words(blk):
+                if len(w) == 1:
+                    buf += w
+                    continue
+                if buf:
+                    flush(buf)
+                    buf = ""
+                out.append(w)
+            if buf:
+                flush(buf)
+            continue
+        for x in _RE_SKIP.split(blk):
+            if _RE_SKIP.match(x):
+                out.append(x)
+            else:
+                out.extend(x)
+    return out
+
+
 @lru_cache(maxsize=1)
 def segmenter():
     """regpipe's own jieba tokenizer (a ``jieba.Tokenizer`` instance: jieba's global dictionary
@@ -263,6 +378,12 @@ def segmenter():
     return tk
 
 
+@lru_cache(maxsize=1)
+def segmenter_route() -> Route:
+    """The :class:`Route` of :func:`segmenter` (made once its dictionary is complete)."""
+    return Route(segmenter())
+
+
 class JiebaTokenizer:
     """The spaCy tokenizer of the ``regpipe`` pipeline (registered as
     ``regpipe.JiebaTokenizer.v1``): words from :func:`segmenter` with fused modals split
@@ -274,9 +395,10 @@ class JiebaTokenizer:
     def __init__(self, vocab):
         self.vocab = vocab
         self.seg = segmenter()
+        self.route = segmenter_route()
 
     def __call__(self, text: str) -> Doc:
-        words = split_fused_modals([w for w in self.seg.cut(text, cut_all=False) if w], self.seg.FREQ)
+        words = split_fused_modals([w for w in cut(self.route, text) if w], self.seg.FREQ)
         words, spaces = words_and_spaces(words, text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data["regpipe_text"] = text

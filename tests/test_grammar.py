@@ -155,3 +155,20 @@ def test_every_rule_an_obligation_names_is_in_the_table(corpus_run):
     used = {r for f in out.glob("*.obligations.jsonl") for line in f.read_text(encoding="utf-8").splitlines()
             for r in json.loads(line)["rules"]}
     assert used and used <= g.RULE_IDS, used - g.RULE_IDS
+
+
+def test_tagger_gives_jieba_posseg_pairs_on_corpus_prefixes():
+    # pos_tokens' one-pass tagger must tag as jieba.posseg does, with and without its HMM, on
+    # statement-sized pieces of every corpus notice (every 7th offset, 1-40 characters)
+    from tests.test_nlp import _corpus_texts
+
+    tagger, posseg = g._tagger(), g._pos_tokenizer()
+    checked = 0
+    for name, text in _corpus_texts():
+        for a in range(0, len(text), 97):
+            for n in (3, 11, 40):
+                piece = text[a:a + n]
+                for hmm in (False, True):
+                    assert tagger.cut(piece, hmm=hmm) == [(p.word, p.flag) for p in posseg.cut(piece, HMM=hmm)], (name, piece)
+                    checked += 1
+    assert checked > 1000
