@@ -8,11 +8,16 @@ a UI toolkit. Stage times are in seconds (``result.timings``).
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
 import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .errors import InputError, StoreError
 from .export import write_jsonl
@@ -64,6 +69,76 @@ def extract_file(path: str | Path, nlp=None, name: str | None = None, ocr: str =
     status = "warning" if notice.warnings else "ok"
     return ExtractionResult(source=str(path), status=status, notice=notice, clauses=tuple(clauses),
                             obligations=tuple(obligations), timings=timings)
+
+
+def default_jobs() -> int:
+    """The number of CPU cores this process may use (``os.sched_getaffinity`` where the platform
+    has it, else ``os.cpu_count()``), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def _extract_in_worker(path: Path, name: str | None, ocr: str, hook) -> ExtractionResult:
+    """:func:`extract_file` in a worker process (its spaCy pipeline loaded once per process)."""
+    r = extract_file(path, None, name, ocr)
+    if hook is not None:
+        hook()
+    return r
+
+
+def _pool_context():
+    """``fork`` where the platform has it (the workers start with the parent's loaded jieba
+    dictionaries and spaCy pipeline, shared copy-on-write), else ``spawn`` (each worker loads
+    them once)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def extract_files(files: list[Path], names: dict[Path, str], ocr: str = "auto", jobs: int = 1,
+                  hook: Callable[[], None] | None = None) -> Iterator[tuple[Path, ExtractionResult]]:
+    """:func:`extract_file` over ``files``, yielding ``(file, result)`` in the order of ``files``.
+
+    With ``jobs`` > 1 the files are read by that many worker processes (at most ``4 * jobs``
+    notices in flight, so memory stays flat); the caller stays the single writer. The results are
+    the same as with ``jobs=1``: extraction is a pure function of the file. If a worker dies (out
+    of memory, a crash in a native library), the notices not yet read are read in this process.
+
+    Args:
+        files: notice files; names: file → notice name (:func:`notice_names`).
+        hook: called after each notice in the process that read it (benchmarks clear caches).
+    """
+    jobs = max(1, min(jobs, len(files)))
+    if jobs == 1:
+        nlp = get_nlp()
+        for f in files:
+            r = extract_file(f, nlp, names.get(f), ocr)
+            if hook is not None:
+                hook()
+            yield f, r
+        return
+    get_nlp()  # loaded before the workers fork, so they share it
+    pending: deque = deque()
+    todo = iter(files)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context())
+    try:
+        for f in todo:
+            pending.append((f, pool.submit(_extract_in_worker, f, names.get(f), ocr, hook)))
+            if len(pending) >= 4 * jobs:
+                r = pending[0][1].result()  # popped only once read: a dead worker loses no notice
+                yield pending.popleft()[0], r
+        while pending:
+            r = pending[0][1].result()
+            yield pending.popleft()[0], r
+        return
+    except BrokenProcessPool:
+        rest = [g for g, _ in pending] + list(todo)
+    finally:  # also when the caller stops early (an error while storing): drop the queued notices
+        pool.shutdown(wait=True, cancel_futures=True)
+    nlp = get_nlp()
+    for f in rest:
+        yield f, extract_file(f, nlp, names.get(f), ocr)
 
 
 def _store(db, db_path, r: ExtractionResult, checkpoint) -> None:
@@ -144,7 +219,8 @@ def _unclaimed_name(db, notice, source: str) -> tuple[str, str | None]:
 def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extracted/requirements.db",
                   out_dir: str | Path | None = "extracted", graph_path: str | Path | None = "graph/requirements.graphml",
                   progress: Callable[[int, int, str], None] | None = None,
-                  keep_records: bool = True, ocr: str = "auto") -> list[ExtractionResult]:
+                  keep_records: bool = True, ocr: str = "auto", jobs: int = 1,
+                  hook: Callable[[], None] | None = None) -> list[ExtractionResult]:
     """Extract every notice under ``paths``; store, write JSONL and export the graph.
 
     Args:
@@ -157,6 +233,9 @@ def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extract
             keeps only metadata and counts (:meth:`ExtractionResult.light`), so memory stays flat
             over thousands of notices.
         ocr: ``"auto"`` (scanned PDFs read by Tesseract when installed) or ``"never"``.
+        jobs: worker processes that ingest, segment and extract (:func:`extract_files`; this
+            process alone stores and writes, so the outputs are the same for every ``jobs``).
+        hook: see :func:`extract_files`.
     Returns:
         one :class:`ExtractionResult` per file, in path order.
     Raises:
@@ -164,12 +243,10 @@ def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extract
     """
     files = iter_notice_files(paths)
     names, renamed = notice_names(files)
-    nlp = get_nlp()
     db = open_db(db_path) if db_path else None
     results = []
     with batch(db) if db is not None else nullcontext(lambda: None) as checkpoint:
-        for i, f in enumerate(files, 1):
-            r = extract_file(f, nlp, names.get(f), ocr)
+        for i, (f, r) in enumerate(extract_files(files, names, ocr, jobs, hook), 1):
             if r.status != "error":
                 if f in renamed:
                     r = _with_result_warning(r, renamed[f])

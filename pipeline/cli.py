@@ -42,29 +42,32 @@ def cli():
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable results instead of a table.")
 @click.option("--ocr", type=click.Choice(["auto", "never"]), default="auto", show_default=True,
               help="Scanned PDFs: read them with Tesseract (chi_sim) when installed, or refuse them.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes that read the notices (default: this machine's cores); one writer.")
 @_errors_as_messages
-def extract(paths, db_path, out_dir, graph_path, as_json, ocr):
+def extract(paths, db_path, out_dir, graph_path, as_json, ocr, jobs):
     """Extract clauses and obligations from notices (files or folders; default: corpora/)."""
     from rich.console import Console
     from rich.progress import Progress
 
-    from .batch import extract_paths
+    from .batch import default_jobs, extract_paths
 
     paths = list(paths) or ["corpora"]
+    jobs = jobs or default_jobs()
     if not any(Path(p).exists() or Path(p).is_symlink() for p in paths):  # nothing to read: create nothing
         raise click.ClickException(f"no such file or folder: {', '.join(paths)}"
                                    + (" (run from the project folder, or name the notices' folder)"
                                       if paths == ["corpora"] else ""))
     console = Console(stderr=True)
     if as_json or len(paths) == 1 and not Path(paths[0]).is_dir():
-        results = extract_paths(paths, db_path, out_dir, graph_path, keep_records=False, ocr=ocr)
+        results = extract_paths(paths, db_path, out_dir, graph_path, keep_records=False, ocr=ocr, jobs=jobs)
     else:
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("extracting", total=None)
             results = extract_paths(paths, db_path, out_dir, graph_path,
                                     progress=lambda done, total, path: bar.update(task, completed=done, total=total,
                                                                                    description=path[-50:]),
-                                    keep_records=False, ocr=ocr)
+                                    keep_records=False, ocr=ocr, jobs=jobs)
     failed = [r for r in results if r.status == "error"]
     if as_json:
         click.echo(json.dumps([_result_json(r) for r in results], ensure_ascii=False, indent=2))
