@@ -562,7 +562,8 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
             tok = doc.token_from(te)
             stop = min(stop, tok[1]) if tok is not None else stop
         else:
-            m = re.search(r"(以外|之外)", text[f.action_start:stop])
+            # 除应当符合X（以/之）外，还应当…: the 除……外 frame closes the action
+            m = re.search(r"(以外|之外|外(?=\s*(?:[，,；;。：:]|$)))", text[f.action_start:stop])
             if m and "除" in text[head[0]:ts]:
                 stop = f.action_start + m.start()
         if k + 1 < len(triggers) and triggers[k + 1].start_char < stop:

@@ -59,6 +59,19 @@ def summary_line(d: VersionDiff) -> str:
             + "; quantities: " + (", ".join(qt) or "no change"))
 
 
+def summary_line_zh(d: VersionDiff) -> str:
+    """The summary in the words of a 新旧对照 (the reports' header): ``"条文：未变 40 条，修改 8 条；
+    义务：主体改变 7 项；数额与期限：无变化"``."""
+    def part(prefix: str, labels: dict[str, str], unit: str) -> str:
+        got = [f"{labels.get(k.split(' ', 1)[1], k.split(' ', 1)[1])} {v} {unit}" for k, v in d.summary.items()
+               if k.startswith(prefix)]
+        return "，".join(got)
+    moved = dict(STATUS_ZH, moved="修改并移动")
+    return ("条文：" + (part("articles ", moved, "条") or "无")
+            + "；义务：" + (part("obligations ", KIND_ZH, "项") or "无变化")
+            + "；数额与期限：" + (part("quantities ", QUANTITY_ZH, "处") or "无变化"))
+
+
 def _version_line(title: str, name: str, date: str | None) -> str:
     return f"{title or name}（{date or '日期不详'}，{name}）"
 
@@ -101,16 +114,16 @@ def _shown(d: VersionDiff, changed_only: bool) -> list[ClauseChange]:
 def render_text(d: VersionDiff, changed_only: bool = False) -> str:
     """Plain text for the terminal."""
     lines = ["旧：" + _version_line(d.old_title, d.old, d.old_date), "新：" + _version_line(d.new_title, d.new, d.new_date),
-             summary_line(d)]
+             summary_line_zh(d)]
     for actor, changes in d.by_actor().items():
         lines.append(f"\n{actor} ({len(changes)})")
         lines += [f"  {_change_text(ch)}" for ch in changes]
     if d.quantities:
-        lines += ["", "quantities"] + [f"  {_quantity_text(q)}" for q in d.quantities]
+        lines += ["", "数额与期限"] + [f"  {_quantity_text(q)}" for q in d.quantities]
     lines += ["", "条号对照"] + [f"  {a} → {b}  {s}" for a, b, s in _number_table(d, changed_only)]
     changed = [c for c in _shown(d, True)]
     if changed:
-        lines += ["", "clauses"]
+        lines += ["", "条文变化"]
     for c in changed:
         body = _ops_plain(c.ops) if c.ops else "\n    ".join(x.body or x.text for x in (c.new or c.old))
         lines.append(f"  {_status(c)} {c.old_path or '—'} → {c.new_path or '—'}: {body}")
@@ -120,7 +133,7 @@ def render_text(d: VersionDiff, changed_only: bool = False) -> str:
 def render_markdown(d: VersionDiff, changed_only: bool = False) -> str:
     """GitHub-flavoured Markdown."""
     md = [f"# {d.old} → {d.new}", "", f"- 旧：{_version_line(d.old_title, d.old, d.old_date)}",
-          f"- 新：{_version_line(d.new_title, d.new, d.new_date)}", "", f"**Summary:** {summary_line(d)}", ""]
+          f"- 新：{_version_line(d.new_title, d.new, d.new_date)}", "", f"**概要：**{summary_line_zh(d)}", ""]
     if d.obligations:
         md += ["## Obligation changes by actor", ""]
         for actor, changes in d.by_actor().items():
@@ -221,7 +234,7 @@ def render_html(d: VersionDiff, changed_only: bool = False) -> str:
     return (f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{e(d.old_title or d.old)} 新旧对照</title>'
             f"<style>{_CSS}</style></head><body><h1>新旧对照</h1>"
             f"<p>旧：{e(_version_line(d.old_title, d.old, d.old_date))}<br>新：{e(_version_line(d.new_title, d.new, d.new_date))}</p>"
-            f"<p>{e(summary_line(d))}</p><nav><b>目录（按变化类型）</b>{nav}</nav>"
+            f"<p>{e(summary_line_zh(d))}</p><nav><b>目录（按变化类型）</b>{nav}</nav>"
             f"<h2>义务变化（{len(d.obligations)}）</h2><ul>{obl or '<li>无</li>'}</ul>"
             f"<h2>数额与期限变化（{len(d.quantities)}）</h2><ul>{qty or '<li>无</li>'}</ul>"
             f"<h2>条文对照</h2>"

@@ -206,7 +206,10 @@ def test_reports_show_articles_and_hide_unchanged_on_request(regulation):
     assert len(table) == sum(1 for c in d.clauses if any(x.kind == "article" for x in c.old + c.new)) > 70
     assert all("（" not in line.split("→")[0] for line in table)  # articles only, no items
     # the text of a removed article is shown
-    assert "外商投资" in text.split("\nclauses\n", 1)[1]
+    assert "外商投资" in text.split("\n条文变化\n", 1)[1]
+    # the header counts articles in Chinese, as d.summary does
+    modified = d.summary.get("articles modified", 0)
+    assert modified > 0 and f"修改 {modified} 条" in text.splitlines()[2]
     full, short = render_html(d), render_html(d, changed_only=True)
     assert short.count("<tr id=") < full.count("<tr id=") and 'class="unchanged"' not in short
 

@@ -106,6 +106,12 @@ def test_rest_of_chu_yiwai_is_not_a_condition():
     obs = _obligations("（九）认证机构和认证人员除应具备（五）规定的要求以外，还应掌握分级认证适用的评价工具及方法。")
     assert [(o.action, o.condition) for o in obs] == [("具备（五）规定的要求", None),
                                                      ("掌握分级认证适用的评价工具及方法", None)]
+    # 认证认可条例 (2016) 第十一条: the frame closed by a bare 外
+    obs = _obligations("第十一条 外商投资企业取得认证机构资质，除应当符合本条例第十条规定的条件外，还应当符合下列条件：")
+    assert [o.action for o in obs][:2] == ["符合本条例第十条规定的条件", "符合下列条件"]
+    # 外 inside a word at the end of the action stays
+    (o,) = _obligations("第五条 除法律另有规定外，认证机构不得设立在境外。")
+    assert o.action == "设立在境外"
 
 
 def test_age_is_not_a_deadline():
