@@ -289,13 +289,26 @@ def query_obligations(actor, exact, modality, notice, due_before, due_after, cit
 @_format_options
 @_errors_as_messages
 def query_notices(as_of, level, db_path, as_json, as_csv):
-    """Notices with 效力级别, 文号, issuer, dates, 时效性 and the version that supersedes them."""
+    """Notices with 效力级别, 文号, issuer, dates, 时效性 and their relations: the version that
+    supersedes them, the notices that repeal them, what they repeal and implement."""
     from . import query as q
     rows = q.notices(_open(db_path), as_of=as_of, level=level)
-    _emit([{"notice": r.name, "title": r.title, "level": r.level or "", "文号": r.doc_number or "",
-            "issuer": r.issuer or "", "date": r.date or "", "effective": r.effective or "", "status": r.status,
-            "superseded by": r.superseded_by or ""} for r in rows], as_json, as_csv, "notices", rows,
-          columns=["notice", "title", "level", "文号", "issuer", "date", "effective", "status", "superseded by"])
+    flat = [{"notice": r.name, "title": r.title, "level": r.level or "", "文号": r.doc_number or "",
+             "issuer": r.issuer or "", "promulgated": r.promulgated or "", "revised": " ".join(r.revisions),
+             "effective": r.effective or "", "status": r.status, "superseded by": r.superseded_by or "",
+             "repealed by": "; ".join(r.repealed_by), "repeals": "; ".join(r.repeals),
+             "implements": "; ".join(r.implements)} for r in rows]
+    columns = ["notice", "title", "level", "文号", "issuer", "promulgated", "revised", "effective", "status",
+               "superseded by", "repealed by", "repeals", "implements"]
+    if not (as_json or as_csv):  # the terminal table: dates and relations folded into fewer columns
+        flat = [{"notice": f["notice"], "title": f["title"], "level": f["level"], "文号 / issuer":
+                 " ".join(x for x in (f["文号"], f["issuer"]) if x), "公布 / 修订 / 施行":
+                 " / ".join((f["promulgated"] or "—", f["revised"] or "—", f["effective"] or "—")),
+                 "status": f["status"] + (f"（{r.status_reason}）" if r.status_reason else ""),
+                 "relations": "; ".join(x for x in (f"废止 {f['repeals']}" if f["repeals"] else "",
+                                                    f"依据 {f['implements']}" if f["implements"] else "") if x)}
+                for f, r in zip(flat, rows)]
+    _emit(flat, as_json, as_csv, "notices", rows, columns=columns)
 
 
 @query.command(name="actors")

@@ -7,7 +7,9 @@ clause, clause → sub-clause), ``states`` (clause → obligation), ``binds`` (o
 binds), ``is_a`` / ``part_of`` (narrower actor → broader actor, from the actor ontology),
 ``supersedes`` (new version → old version) and ``amends`` (changed obligation → its old
 form), both recorded by ``regpipe diff``, ``cites`` (clause or obligation → citation) and ``refers_to`` (citation → notice, when a cited
-title or document number is a notice in the database: ``citations.notice_id``). Node and edge order is sorted, so the exported
+title or document number is a notice in the database: ``citations.notice_id``), ``repeals`` and
+``implements`` (notice → the notice it repeals or implements, or → the citation node of a document
+the database lacks: the ``relations`` table). Node and edge order is sorted, so the exported
 GraphML is byte-identical for the same database content.
 """
 from __future__ import annotations
@@ -30,10 +32,13 @@ def build_graph(db: sqlite_utils.Database) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     nodes: dict[str, dict] = {}
     edges: list[tuple[str, str, str]] = []
-    notices = list(db.query("select id, name, title, doc_number, issuer, date from notices"))
+    notices = list(db.query("select id, name, title, doc_number, issuer, date, level, promulgated, effective "
+                            "from notices"))
     for n in notices:
         nodes[f"notice:{n['id']}"] = {"kind": "notice", "label": n["title"] or n["name"], "name": n["name"],
-                                      "doc_number": n["doc_number"] or "", "date": n["date"] or ""}
+                                      "doc_number": n["doc_number"] or "", "date": n["date"] or "",
+                                      "level": n["level"] or "", "issuer": n["issuer"] or "",
+                                      "promulgated": n["promulgated"] or "", "effective": n["effective"] or ""}
     for c in db.query("select id, notice_id, path, parent_path, text from clauses"):
         nodes[f"clause:{c['id']}"] = {"kind": "clause", "label": c["path"], "path": c["path"], "text": c["text"]}
     parents = {(c["notice_id"], c["path"]): c["id"] for c in db.query("select id, notice_id, path from clauses")}
@@ -73,6 +78,15 @@ def build_graph(db: sqlite_utils.Database) -> nx.MultiDiGraph:
         edges.append((src, cid, "cites"))
         if link["notice_id"]:
             edges.append((cid, f"notice:{link['notice_id']}", "refers_to"))
+    for r in db.query("select notice_id, kind, key, title, doc_number, target_notice_id from relations"):
+        # repeals / implements: to the notice when the database holds it, else to the document as cited
+        if r["target_notice_id"]:
+            target = f"notice:{r['target_notice_id']}"
+        else:
+            ckind = "title" if r["title"] else "doc_number"
+            target = f"citation:{ckind}:{r['key']}"
+            nodes.setdefault(target, {"kind": "citation", "label": r["key"], "citation_kind": ckind})
+        edges.append((f"notice:{r['notice_id']}", target, r["kind"]))
     for key in sorted(nodes):
         g.add_node(key, **{k: v for k, v in nodes[key].items() if v is not None})
     for u, v, rel in sorted(set(edges)):

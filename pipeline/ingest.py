@@ -619,12 +619,25 @@ def extract_metadata(text: str) -> dict:
             m = re.match(r"^附件[:：]\s*(.+)$", ln)
             if m:
                 attachments.extend(p for p in re.split(r"\s*\d+[.．]\s*", m.group(1)) if p)
+    from . import lifecycle
+
     level, level_source = authority_level(title, head)
+    header = [ln for ln in head if ln != title]
+    events = lifecycle.history(header)
+    facts = lifecycle.version_facts(events)
     published = [d for ln in head if _HISTORY_LINE.match(ln) and re.search("公布|发布|印发|颁布", ln) for d in all_dates(ln)]
     effective, effective_source = effective_date(text, min(published) if published else date)
+    doc_number = doc_number or facts["order"]  # a law or rule: the order it was last issued under
+    issuer = issuer or facts["organ"]
+    first_article = next((ln for ln in lines if re.match(r"^第一条", ln)), None)
+    relations = lifecycle.relations(text, header, first_article)
+    valid_until, valid_source = lifecycle.validity_end(text, effective or facts["promulgated"] or date)
     return {"title": title, "doc_number": doc_number, "issuer": issuer, "date": date,
             "addressees": addressees, "attachments": tuple(attachments), "level": level,
-            "level_source": level_source, "effective": effective, "effective_source": effective_source}
+            "level_source": level_source, "effective": effective, "effective_source": effective_source,
+            "promulgated": facts["promulgated"] or (min(published) if published else None),
+            "revisions": facts["revisions"], "history": tuple(events), "relations": tuple(relations),
+            "valid_until": valid_until, "valid_until_source": valid_source}
 
 
 def authority_level(title: str | None, head: list[str]) -> tuple[str | None, str | None]:

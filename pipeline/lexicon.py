@@ -63,12 +63,29 @@ def citation_key(kind: str, text: str) -> str:
     return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号" if m else text
 
 
+_DATED_BEFORE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日[^。；，、《》]{0,30}?(?:公布|发布|印发|颁布)的\s*原?$")
+
+
+def citation_key_at(kind: str, m: re.Match, text: str) -> str:
+    """:func:`citation_key` of the citation ``m`` of ``text``, qualified by the date the text gives
+    the cited version: ``2011年7月20日公布的《认证机构管理办法》`` → ``认证机构管理办法@2011-07-20``. Such
+    a citation names that version (typically one the notice repeals), not whatever notice of that
+    title the database holds; :func:`pipeline.store.resolve_citations` links it only to a notice
+    promulgated, revised or dated that day."""
+    key = citation_key(kind, m.group(0))
+    if kind == "title":
+        d = _DATED_BEFORE.search(text, max(0, m.start() - 48), m.start())
+        if d:
+            key += f"@{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
+    return key
+
+
 def find_citations(text: str) -> list:
     """:class:`~pipeline.model.Citation` records for every title, standard and document number in
     ``text`` (first occurrence of each key, in text order)."""
     from .model import Citation
 
-    found = [(m.start(), Citation(m.group(0), kind, citation_key(kind, m.group(0))))
+    found = [(m.start(), Citation(m.group(0), kind, citation_key_at(kind, m, text)))
              for kind, m in _citation_matches(text)]
     seen, out = set(), []
     for _, c in sorted(found, key=lambda x: x[0]):

@@ -18,6 +18,46 @@ DEADLINE_KINDS = ("absolute", "relative", "recurring", "immediate")
 
 
 @dataclass(frozen=True)
+class HistoryEvent:
+    """One dated line of a notice's history (题注): ``2020年10月23日国家市场监督管理总局令第31号修订``.
+
+    Attributes:
+        date: ISO date; act: the word written (公布, 通过, 修订 …); kind: ``promulgated``,
+        ``adopted``, ``approved`` or ``revised``; organ: who acted (``国家市场监督管理总局``,
+        ``全国人民代表大会常务委员会``) or ``None``; order: the order number (``国务院令第390号``) or
+        ``None``; text: the event as written.
+    """
+
+    date: str
+    act: str
+    kind: str
+    organ: str | None
+    order: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A notice's relation to another document, as its text states it.
+
+    Attributes:
+        kind: ``repeals`` (``……同时废止``) or ``implements`` (``根据《…》``, ``为贯彻落实《…》``).
+        key: the target's citation key (its title key, else its 文号).
+        title: the target's title without 《》, or ``None``; doc_number: its 文号 or order number,
+        or ``None``; date: the date the text gives it (``2011年7月20日公布的《…》``), ISO, or ``None``.
+        text: the target as written; evidence: the sentence.
+    """
+
+    kind: str
+    key: str
+    title: str | None
+    doc_number: str | None
+    date: str | None
+    text: str
+    evidence: str
+
+
+@dataclass(frozen=True)
 class Notice:
     """One ingested notice: clean text plus metadata.
 
@@ -56,6 +96,18 @@ class Notice:
     """施行日期 (ISO), from ``自……起施行`` (or the issue date for ``自公布之日起施行``)."""
     effective_source: str | None = None
     """The sentence ``effective`` was read from."""
+    promulgated: str | None = None
+    """公布日期 (ISO): the first 公布/通过/发布 date of the header's history."""
+    revisions: tuple[str, ...] = ()
+    """Every 修订/修正/修改 date of the header's history (ISO, ascending)."""
+    history: tuple["HistoryEvent", ...] = ()
+    """The header's dated events (:func:`pipeline.lifecycle.history`)."""
+    relations: tuple["Relation", ...] = ()
+    """What the notice repeals and implements (:func:`pipeline.lifecycle.relations`)."""
+    valid_until: str | None = None
+    """The last day of a stated validity period (``有效期至``, ``有效期N年``), ISO."""
+    valid_until_source: str | None = None
+    """The sentence ``valid_until`` was read from."""
 
 
 @dataclass(frozen=True)

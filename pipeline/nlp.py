@@ -40,7 +40,8 @@ if not Doc.has_extension("obligations"):
 
 
 from .lexicon import (  # noqa: E402,F401  (re-exported: the extraction stages import them from here)
-    DOC_NUMBER_RE, STANDARD_RE, TITLE_RE, _citation_matches, citation_key, find_citations, load_lexicon)
+    DOC_NUMBER_RE, STANDARD_RE, TITLE_RE, _citation_matches, citation_key, citation_key_at, find_citations,
+    load_lexicon)
 
 
 def doc_text(doc: Doc) -> str:
@@ -69,7 +70,7 @@ def citations_component(doc: Doc) -> Doc:
         for kind, m in _citation_matches(line):
             span = doc.char_span(offset + m.start(), offset + m.end(), label=kind, alignment_mode="expand")
             if span is not None:
-                span._.key = citation_key(kind, m.group(0))
+                span._.key = citation_key_at(kind, m, line)
                 spans.append(span)
     doc.spans["citations"] = spans
     return doc

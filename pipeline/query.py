@@ -266,7 +266,8 @@ def superseded(db: sqlite_utils.Database) -> dict[str, str]:
     """Notices no longer in force: old notice name → the name of the newest version.
 
     A notice is superseded when ``regpipe diff`` recorded a newer version of it
-    (``supersessions``), or when it is a law or rule (no 文号, a title ending in 法, 条例,
+    (``supersessions``), or when it is a law or rule (no 文号 but at most an order number such as
+    ``国务院令第390号``, a title ending in 法, 条例,
     办法 …: such texts are known by their title) and another one has the same title and a later date (the latest revision in the
     header: see :func:`pipeline.ingest.extract_metadata`; equal dates are ordered by name).
     Notices with a 文号 are separate documents even under one title (a yearly
@@ -276,7 +277,8 @@ def superseded(db: sqlite_utils.Database) -> dict[str, str]:
     newer: dict[str, str] = {}
     by_title: dict[str, list[tuple[str, str]]] = {}
     for nid, n, title, day, number in rows:
-        if title and not number and _LAW_TITLE.search(title) and "关于" not in title:
+        # a law or rule has no 文号, at most the number of the order that issued it (国务院令第390号)
+        if title and (not number or "令第" in number) and _LAW_TITLE.search(title) and "关于" not in title:
             by_title.setdefault(citation_key("title", f"《{title}》"), []).append((day, n))
     for versions in by_title.values():
         latest = max(versions)[1]
@@ -292,15 +294,17 @@ def superseded(db: sqlite_utils.Database) -> dict[str, str]:
     return newer
 
 
-STATUS_ZH = ("尚未生效", "现行有效", "已被修改")
-"""时效性 values :func:`notices` gives (as 北大法宝 names them); 已废止 needs the repeal relations
-of issue #13, not read yet."""
+STATUS_ZH = ("尚未生效", "现行有效", "已被修改", "已废止")
+"""时效性 values :func:`notices` gives (as 北大法宝 names them)."""
 
 
 @dataclass(frozen=True)
 class NoticeRow:
-    """One notice with what a law database shows on its page: 效力级别, 文号, issuer, issue
-    date (ISO), 施行日期 (ISO), 时效性 as of ``as_of`` and the newer version that supersedes it."""
+    """One notice with what a law database shows on its page: 效力级别, 文号 (or order number),
+    issuer, version date, 公布日期, 修订/修正 dates, 施行日期 (ISO), 时效性 as of ``as_of`` with its
+    reason, and its relations: the newer version that supersedes it, the notices that repeal it,
+    and what it repeals and implements (names of notices in the database, else the titles or 文号
+    as written)."""
     name: str
     title: str
     level: str | None
@@ -310,12 +314,24 @@ class NoticeRow:
     effective: str | None
     status: str
     superseded_by: str | None
+    promulgated: str | None = None
+    revisions: tuple[str, ...] = ()
+    valid_until: str | None = None
+    repealed_by: tuple[str, ...] = ()
+    repeals: tuple[str, ...] = ()
+    implements: tuple[str, ...] = ()
+    status_reason: str | None = None
 
 
 def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | None = None) -> list[NoticeRow]:
-    """Every notice, ordered by level then date: 已被修改 when a newer version of the same rule
-    is in the database (:func:`superseded`), 尚未生效 when its 施行日期 is after ``as_of``
-    (default today), else 现行有效; ``level`` keeps one 效力级别.
+    """Every notice, ordered by level then date, with its 时效性 as of ``as_of`` (default today):
+
+    - 已废止 when a notice of the database in force by then repeals it (``relations``), or its
+      own validity period (``有效期至``) ended before that day;
+    - 已被修改 when a newer version of the same rule is in the database (:func:`superseded`);
+    - 尚未生效 when its 施行日期 is after that day; else 现行有效.
+
+    ``level`` keeps one 效力级别. ``status_reason`` says which fact gave the status.
 
     Raises:
         QueryError: a malformed ``as_of``.
@@ -324,13 +340,36 @@ def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | No
 
     day = iso_date(as_of) if as_of else _date.today().isoformat()
     newer = superseded(db)
+    names = dict(db.execute("select id, name from notices").fetchall())
+    starts = {nid: eff or d for nid, eff, d in db.execute("select id, effective, date from notices")}
+    rel: dict[str, dict[str, list[str]]] = {}
+    repealed: dict[str, list[str]] = {}
+    for nid, kind, key, title, number, target in db.execute(
+            "select notice_id, kind, key, title, doc_number, target_notice_id from relations order by id"):
+        said = names.get(target) or (f"《{title}》" if title else number or key)
+        rel.setdefault(nid, {}).setdefault(kind, []).append(said)
+        if kind == "repeals" and target and (starts.get(nid) or "") <= day:
+            repealed.setdefault(target, []).append(names.get(nid, nid))
     rows = []
-    for name, title, lvl, number, issuer, d, eff in db.execute(
-            "select name, coalesce(title, name), level, doc_number, issuer, date, effective from notices"):
+    for nid, name, title, lvl, number, issuer, d, eff, prom, revs, until in db.execute(
+            "select id, name, coalesce(title, name), level, doc_number, issuer, date, effective, promulgated, "
+            "revisions, valid_until from notices"):
         if level and lvl != level:
             continue
-        status = "已被修改" if name in newer else "尚未生效" if eff and eff > day else "现行有效"
-        rows.append(NoticeRow(name, title, lvl, number, issuer, d, eff, status, newer.get(name)))
+        if nid in repealed:
+            status, why = "已废止", "废止：" + "、".join(repealed[nid])
+        elif until and until < day:
+            status, why = "已废止", f"有效期至{until}"
+        elif name in newer:
+            status, why = "已被修改", f"新版本：{newer[name]}"
+        elif eff and eff > day:
+            status, why = "尚未生效", f"{eff}起施行"
+        else:
+            status, why = "现行有效", None
+        r = rel.get(nid, {})
+        rows.append(NoticeRow(name, title, lvl, number, issuer, d, eff, status, newer.get(name), prom,
+                              tuple(json.loads(revs or "[]")), until, tuple(repealed.get(nid, ())),
+                              tuple(r.get("repeals", ())), tuple(r.get("implements", ())), why))
     order = {lvl: k for k, lvl in enumerate(("法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "规范性文件"))}
     return sorted(rows, key=lambda r: (order.get(r.level, 9), r.date or "", r.name))
 

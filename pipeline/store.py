@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict
 import re
 import sqlite3
 import time
@@ -30,7 +31,7 @@ from .model import Clause, Notice, Obligation
 from .actors import load_ontology
 from .lexicon import citation_key, find_citations
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 """1: first release. 2 and 3 (same session): actor ontology (``actors.kind``/``in_lexicon``, ``actor_aliases``,
 ``actor_relations``, ``obligation_actors``, ``actor_counts``: obligations per actor, notice and
 modality, kept with the rows), ``citations.notice_id``, FTS on the texts only. 4: ``changes`` and
@@ -154,10 +155,16 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
             "id": str, "name": str, "source": str, "format": str, "title": str, "doc_number": str,
             "issuer": str, "date": str, "addressees": str, "attachments": str, "truncated": int,
             "warnings": str, "sha256": str, "text": str, "level": str, "level_source": str, "effective": str,
-            "effective_source": str}, pk="id", if_not_exists=True)
-        for col in ("level", "level_source", "effective", "effective_source"):  # schema 10
+            "effective_source": str, "promulgated": str, "revisions": str, "history": str, "valid_until": str,
+            "valid_until_source": str}, pk="id", if_not_exists=True)
+        for col in ("level", "level_source", "effective", "effective_source",  # schema 10
+                    "promulgated", "revisions", "history", "valid_until", "valid_until_source"):  # schema 11
             if col not in db["notices"].columns_dict:
                 db["notices"].add_column(col, str)
+        db["relations"].create({"id": str, "notice_id": str, "kind": str, "key": str, "title": str,
+                                "doc_number": str, "date": str, "text": str, "evidence": str,
+                                "target_notice_id": str}, pk="id",
+                               foreign_keys=[("notice_id", "notices", "id")], if_not_exists=True)
         db["clauses"].create({
             "id": str, "notice_id": str, "path": str, "label": str, "kind": str, "parent_path": str,
             "ord": int, "text": str, "start": int, "end": int, "body": str}, pk="id",
@@ -208,7 +215,8 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
                             ("obligations", ["deadline_kind"]), ("actor_counts", ["notice_id"]),
                             ("changes", ["new_notice_id"]),
                             ("clause_citations", ["citation_id"]), ("obligation_citations", ["citation_id"]),
-                            ("notices", ["name"])):
+                            ("notices", ["name"]), ("relations", ["notice_id"]),
+                            ("relations", ["target_notice_id"])):
             db[table].create_index(cols, if_not_exists=True)
         db.execute("CREATE TABLE IF NOT EXISTS fts_pending (tbl TEXT, rid INTEGER, PRIMARY KEY (tbl, rid)) "
                    "WITHOUT ROWID")
@@ -299,28 +307,69 @@ def _ensure_actors(db: sqlite_utils.Database, names: set[str]) -> None:
     db.conn.executemany("INSERT OR IGNORE INTO actor_relations VALUES (?, ?, ?)", rel)
 
 
+def _notice_index(db: sqlite_utils.Database):
+    """(title key → notice ids newest first, 文号 → notice ids, notice id → the dates it is known by
+    (promulgation, version date, revisions))."""
+    by_title: dict[str, list[str]] = {}
+    by_number: dict[str, list[str]] = {}
+    dates: dict[str, set[str]] = {}
+    # a title shared by several versions (认证认可条例 2016/2020/2023) names the newest one first
+    for nid, title, number, day, prom, revs in db.execute(
+            "select id, title, doc_number, date, promulgated, revisions from notices "
+            "order by coalesce(date, '') desc, name desc"):
+        if title:
+            by_title.setdefault(citation_key("title", title), []).append(nid)
+            for inner in re.findall(r"《([^》]+)》", title):
+                by_title.setdefault(citation_key("title", inner), []).append(nid)
+        if number:
+            by_number.setdefault(number, []).append(nid)
+        dates[nid] = {d for d in (day, prom, *json.loads(revs or "[]")) if d}
+    return by_title, by_number, dates
+
+
+def _named(key: str, kind: str, index, not_id: str | None = None, dated: str | None = None) -> str | None:
+    """The notice a citation or relation target names: by 文号, or by title key (``KEY@DATE``: only
+    a notice known by that date); never ``not_id`` (the notice that states it)."""
+    by_title, by_number, dates = index
+    if kind == "title" and "@" in key:
+        key, dated = key.split("@", 1)
+    cands = by_title.get(key, []) if kind == "title" else by_number.get(key, []) if kind == "doc_number" else []
+    cands = [n for n in cands if n != not_id and (dated is None or dated in dates.get(n, ()))]
+    return cands[0] if cands else None
+
+
 def resolve_citations(db: sqlite_utils.Database) -> int:
     """Link every citation that names a notice in ``db`` (by its title, the title of the plan a
-    印发 notice issues, or its 文号) to that notice: ``citations.notice_id``. Returns the number
-    of linked citations."""
-    by_title: dict[str, str] = {}
-    by_number: dict[str, str] = {}
-    # a title shared by several versions (认证认可条例 2016/2020/2023) names the newest one
-    for nid, title, number in db.execute("select id, title, doc_number from notices "
-                                         "order by coalesce(date, '') desc, name desc"):
-        if title:
-            by_title.setdefault(citation_key("title", title), nid)
-            for inner in re.findall(r"《([^》]+)》", title):
-                by_title.setdefault(citation_key("title", inner), nid)
-        if number:
-            by_number.setdefault(number, nid)
+    印发 notice issues, or its 文号; a dated title ``KEY@DATE`` only to the version known by that
+    date) to that notice: ``citations.notice_id``; then the relations (:func:`resolve_relations`).
+    Returns the number of linked citations."""
+    index = _notice_index(db)
     updates = []
     for cid, key, kind, current in db.execute("select id, key, kind, notice_id from citations"):
-        target = by_title.get(key) if kind == "title" else by_number.get(key) if kind == "doc_number" else None
+        target = _named(key, kind, index)
         if target != current:
             updates.append((target, cid))
     with db.conn:
         db.conn.executemany("UPDATE citations SET notice_id = ? WHERE id = ?", updates)
+    resolve_relations(db, index)
+    return sum(1 for t, _ in updates if t)
+
+
+def resolve_relations(db: sqlite_utils.Database, index=None) -> int:
+    """Link every relation (``repeals``, ``implements``) to the notice of ``db`` it names:
+    ``relations.target_notice_id``, by 文号 first, else by title (when the text dates the target,
+    ``2011年7月20日公布的《…》``, only a notice promulgated, revised or dated that day); a notice is
+    never its own target. Returns the number of linked relations."""
+    index = index or _notice_index(db)
+    updates = []
+    for rid, nid, key, title, number, dated, current in db.execute(
+            "select id, notice_id, key, title, doc_number, date, target_notice_id from relations"):
+        target = (_named(number, "doc_number", index, nid) if number else None) or (
+            _named(key, "title", index, nid, dated) if title else None)
+        if target != current:
+            updates.append((target, rid))
+    with db.conn:
+        db.conn.executemany("UPDATE relations SET target_notice_id = ? WHERE id = ?", updates)
     return sum(1 for t, _ in updates if t)
 
 
@@ -407,6 +456,8 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
             db.execute("delete from clauses where notice_id = ?", [oid])
             db.execute("delete from changes where old_notice_id = ? or new_notice_id = ?", [oid, oid])
             db.execute("delete from supersessions where old_notice_id = ? or new_notice_id = ?", [oid, oid])
+            db.execute("delete from relations where notice_id = ?", [oid])
+            db.execute("update relations set target_notice_id = null where target_notice_id = ?", [oid])
             db.execute("delete from notices where id = ?", [oid])
         _insert(db, "notices", [{
             "id": nid, "name": notice.name, "source": notice.source, "format": notice.format,
@@ -415,7 +466,13 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
             "attachments": json.dumps(notice.attachments, ensure_ascii=False),
             "truncated": int(notice.truncated), "warnings": json.dumps(notice.warnings, ensure_ascii=False),
             "sha256": notice.sha256, "text": notice.text, "level": notice.level, "level_source": notice.level_source,
-            "effective": notice.effective, "effective_source": notice.effective_source}])
+            "effective": notice.effective, "effective_source": notice.effective_source,
+            "promulgated": notice.promulgated, "revisions": json.dumps(notice.revisions),
+            "history": json.dumps([asdict(e) for e in notice.history], ensure_ascii=False),
+            "valid_until": notice.valid_until, "valid_until_source": notice.valid_until_source}])
+        _insert(db, "relations", [{"id": f"{nid}:{i}", "notice_id": nid, "kind": r.kind, "key": r.key, "title": r.title,
+                                   "doc_number": r.doc_number, "date": r.date, "text": r.text, "evidence": r.evidence,
+                                   "target_notice_id": None} for i, r in enumerate(notice.relations)])
         _insert(db, "clauses", clause_rows)
         onto = load_ontology()
         bound = {o.id: onto.split(o.subject) for o in obligations}

@@ -41,3 +41,112 @@ def test_effective_date_from_the_final_articles(path, effective):
 def test_a_notice_without_an_effective_clause_has_none():
     n = ingest(CORPORA / "samr-2019-18-certification-self-inspection.txt")
     assert n.effective is None and n.effective_source is None
+
+
+# ------------------------------------------------------------------ history, relations, status (#13)
+@pytest.mark.parametrize("path, promulgated, revisions, number, issuer", [
+    ("versions/cert-accreditation-regulation-2016.md", "2003-09-03", (), "国务院令第390号", "国务院"),
+    ("versions/cert-accreditation-regulation-2023.md", "2003-09-03", ("2016-02-06", "2020-11-29", "2023-07-20"),
+     "国务院令第390号", "国务院"),
+    # （2017年11月14日国家质量监督检验检疫总局令第193号公布 根据2020年10月23日国家市场监督管理总局令第31号修订）
+    ("more/cert-body-administration-measures-2020.md", "2017-11-14", ("2020-10-23",), "国家市场监督管理总局令第31号",
+     "国家市场监督管理总局"),
+    # 1993年2月22日 第七届全国人民代表大会常务委员会第三十次会议通过, three 修正 by later sessions
+    ("more/product-quality-law-2018.md", "1993-02-22", ("2000-07-08", "2009-08-27", "2018-12-29"), None,
+     "全国人民代表大会常务委员会"),
+    ("versions/shanghai-inspection-testing-regulation-2024.md", "2016-11-11", ("2024-12-31",), None,
+     "上海市人民代表大会常务委员会"),
+])
+def test_history_gives_promulgation_revisions_order_and_organ(path, promulgated, revisions, number, issuer):
+    n = ingest(CORPORA / path)
+    assert (n.promulgated, n.revisions, n.doc_number, n.issuer) == (promulgated, revisions, number, issuer)
+
+
+def test_a_notice_keeps_its_own_document_number_and_signature():
+    n = ingest(CORPORA / "samr-2019-18-certification-self-inspection.txt")
+    assert (n.doc_number, n.issuer, n.promulgated, n.revisions) == ("市监认证〔2019〕18号", "市场监管总局办公厅", None, ())
+
+
+def test_repeal_of_the_dated_predecessor():
+    n = ingest(CORPORA / "more" / "cert-body-administration-measures-2020.md")
+    rep = [r for r in n.relations if r.kind == "repeals"]
+    assert [(r.key, r.date) for r in rep] == [("认证机构管理办法", "2011-07-20"),
+                                              ("国家质量监督检验检疫总局关于修改〈认证机构管理办法〉的决定", "2015-05-11")]
+    assert all("同时废止" in r.evidence for r in rep)
+    assert [r.key for r in n.relations if r.kind == "implements"] == ["认证认可条例"]
+
+
+def test_repeal_names_the_order_or_document_number_of_its_target():
+    n = ingest(CORPORA / "more" / "samr-complaint-report-handling-measures-2022.md")
+    first = next(r for r in n.relations if r.kind == "repeals")
+    assert (first.title, first.doc_number, first.date) == ("产品质量申诉处理办法", "国家质量技术监督局令第51号", "1998-03-12")
+    n = ingest(CORPORA / "more" / "mohrss-monthly-working-time-notice-2008.md")
+    (rep,) = [r for r in n.relations if r.kind == "repeals"]
+    assert rep.doc_number == "劳社部发〔2000〕8号" and rep.date == "2000-03-17"
+    assert [(r.title, r.doc_number) for r in n.relations if r.kind == "implements"] == [
+        ("全国年节及纪念日放假办法", "国务院令第513号")]
+
+
+def test_a_notice_implements_what_its_preamble_names():
+    n = ingest(CORPORA / "samr-2019-18-certification-self-inspection.txt")
+    imp = [(r.title, r.doc_number) for r in n.relations if r.kind == "implements"]
+    assert imp[0] == ("市场监管总局关于加强认证检测市场监管工作的通知", "国市监认证〔2018〕173号")
+    assert n.level == "规范性文件"
+
+
+def test_history_lines_are_no_basis_and_duties_are_no_repeals():
+    from pipeline.lifecycle import relations
+    # 产品质量法's header: 根据……决定第二次修正 is its history, not what it implements
+    n = ingest(CORPORA / "more" / "product-quality-law-2018.md")
+    assert not [r for r in n.relations if r.kind == "implements"]
+    # a duty to repeal (应当予以废止) repeals nothing by itself
+    text = "第五条 与《中华人民共和国认证认可条例》相抵触的规定，应当予以废止。"
+    assert relations(text, [], None) == []
+
+
+def test_validity_period_of_the_notice_not_of_its_certificates():
+    from pipeline.lifecycle import validity_end
+    # 强制性产品认证管理规定: 认证证书有效期为5年 is the certificates' validity, not the rule's
+    n = ingest(CORPORA / "more" / "compulsory-product-certification-provisions-2022.md")
+    assert "有效期" in n.text and n.valid_until is None
+    assert validity_end("本通知自印发之日起施行，有效期5年。", "2019-03-21") == ("2024-03-20", "本通知自印发之日起施行，有效期5年。")
+    assert validity_end("本办法有效期至2025年12月31日。", None)[0] == "2025-12-31"
+
+
+def _db_of(tmp_path, files):
+    from pipeline.batch import extract_paths
+    from pipeline.store import open_db
+
+    extract_paths(files, tmp_path / "r.db", tmp_path / "out", None)
+    return open_db(tmp_path / "r.db")
+
+
+def test_status_repealed_superseded_and_never_self_linked(tmp_path):
+    from pipeline import query as q
+
+    # the 2000 notice the 2008 one repeals, built from the 2008 notice's own header (文号 of 2000)
+    old = tmp_path / "mohrss-2000.txt"
+    old.write_text("关于职工全年月平均工作时间和工资折算问题的通知\n劳社部发〔2000〕8号\n"
+                   "各省、自治区、直辖市劳动和社会保障厅（局）：\n"
+                   "一、制度工作时间的计算\n工作小时数的计算：以月、季、年的工作日乘以每日的8小时。\n", encoding="utf-8")
+    files = [old, CORPORA / "more" / "mohrss-monthly-working-time-notice-2008.md",
+             CORPORA / "more" / "cert-body-administration-measures-2020.md",
+             CORPORA / "versions" / "cert-accreditation-regulation-2020.md",
+             CORPORA / "versions" / "cert-accreditation-regulation-2023.md"]
+    db = _db_of(tmp_path, files)
+    rows = {r.name: r for r in q.notices(db, as_of="2026-01-01")}
+    assert rows["mohrss-2000"].status == "已废止"
+    assert rows["mohrss-2000"].repealed_by == ("mohrss-monthly-working-time-notice-2008",)
+    assert rows["mohrss-monthly-working-time-notice-2008"].repeals == ("mohrss-2000",)
+    assert rows["cert-accreditation-regulation-2020"].status == "已被修改"
+    assert rows["cert-accreditation-regulation-2023"].status == "现行有效"
+    body = rows["cert-body-administration-measures-2020"]
+    assert body.level == "部门规章" and body.doc_number == "国家市场监督管理总局令第31号"
+    assert body.effective == "2018-01-01" and body.status == "现行有效"
+    # its repeal of the 2011 办法 of the same title is linked to nothing, not to itself
+    assert body.repeals[0] == "《认证机构管理办法》"
+    linked = db.execute("select c.notice_id from citations c where c.key = '认证机构管理办法@2011-07-20'").fetchone()
+    assert linked == (None,)
+    assert "cert-accreditation-regulation-2023" in body.implements
+    early = {r.name: r for r in q.notices(db, as_of="2017-06-01")}
+    assert early["cert-body-administration-measures-2020"].status == "尚未生效"
