@@ -154,7 +154,7 @@ def build_checklist(db: sqlite_utils.Database, actor: str | None = None, exact: 
                     notice: str | None = None, modality: str | list[str] | None = None,
                     due_before: str | None = None, due_after: str | None = None, cites: str | None = None,
                     text: str | None = None, as_of: str | None = None, merge: bool = True,
-                    all_versions: bool = False) -> Checklist:
+                    all_versions: bool = False, in_force: str | None = None, level: str | None = None) -> Checklist:
     """The checklist of the obligations matching the filters (see the module docstring).
 
     Args:
@@ -164,12 +164,15 @@ def build_checklist(db: sqlite_utils.Database, actor: str | None = None, exact: 
         as_of: ISO date overdue deadlines are measured against (default: today).
         merge: fold restatements of one duty in several notices into one item.
         all_versions: keep notices superseded by a newer version.
+        in_force, level: only notices in force on that date / of that 效力级别
+            (:func:`pipeline.query.notice_scope`).
     Raises:
-        QueryError: unknown actor, notice, citation or modality, or a malformed date.
+        QueryError: unknown actor, notice, citation, modality or level, or a malformed date.
     """
     as_of = query.iso_date(as_of) if as_of else date.today().isoformat()
     rows = query.obligations(db, actor=actor, exact=exact, modality=modality, notice=notice,
-                             due_before=due_before, due_after=due_after, cites=cites, text=text)
+                             due_before=due_before, due_after=due_after, cites=cites, text=text,
+                             in_force=in_force, level=level)
     newer = {} if all_versions or notice else query.superseded(db)
     left_out = sorted({(r.notice, newer[r.notice]) for r in rows if r.notice in newer})
     rows = [r for r in rows if r.notice not in newer]
@@ -216,7 +219,8 @@ def build_checklist(db: sqlite_utils.Database, actor: str | None = None, exact: 
                                   if modality else None),
                                  ("due_before", due_before), ("due_after", due_after), ("cites", cites),
                                  ("text", text), ("merge", None if merge else "no"),
-                                 ("all_versions", all_versions or None)) if v}
+                                 ("all_versions", all_versions or None), ("in_force", in_force),
+                                 ("level", level)) if v}
     return Checklist(items=items, generated=datetime.now().isoformat(timespec="seconds"), as_of=as_of,
                      filters=filters, notices=notices, superseded=left_out,
                      merged=len(filed) - len(groups))

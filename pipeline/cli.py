@@ -219,6 +219,17 @@ def _note_superseded(db, current: bool) -> None:
 _ALL_VERSIONS = click.option("--all-versions", is_flag=True, help="Also notices superseded by a newer version.")
 
 
+def _scope_options(f):
+    """``--all-versions``, ``--in-force [DATE]`` and ``--level``: which notices a command reads
+    (:func:`pipeline.query.notice_scope`)."""
+    f = click.option("--level", help="Only notices of this 效力级别 (法律, 行政法规, 部门规章, 地方性法规, "
+                                     "地方政府规章, 规范性文件).")(f)
+    f = click.option("--in-force", "in_force", is_flag=False, flag_value="today", default=None, metavar="[DATE]",
+                     help="Only notices 现行有效 on DATE (ISO; alone: today): not yet in force, repealed, "
+                          "expired and superseded ones left out.")(f)
+    return _ALL_VERSIONS(f)
+
+
 def _ob_row(o) -> dict:
     return {"notice": o.notice, "clause": o.path, "subject": o.subject, "actor": o.actor, "modality": o.modality,
             "action": o.action,
@@ -264,12 +275,12 @@ def _obligation_filters(f):
 @_obligation_filters
 @click.option("--clause", "clause_path", help="Clause path: that clause and the ones under it.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows (1 or more).")
-@_ALL_VERSIONS
+@_scope_options
 @_db_option
 @_format_options
 @_errors_as_messages
 def query_obligations(actor, exact, modality, notice, due_before, due_after, cites, text, clause_path, limit,
-                      all_versions, db_path, as_json, as_csv):
+                      all_versions, in_force, level, db_path, as_json, as_csv):
     """Obligations matching every given filter (current versions only, unless --all-versions
     or --notice names one)."""
     from . import query as q
@@ -277,7 +288,7 @@ def query_obligations(actor, exact, modality, notice, due_before, due_after, cit
     current = not all_versions and not notice
     rows = q.obligations(db, actor=actor, exact=exact, modality=list(modality) or None, notice=notice,
                          due_before=due_before, due_after=due_after, cites=cites, text=text, clause=clause_path,
-                         limit=limit, current_only=current)
+                         limit=limit, current_only=current, in_force=in_force, level=level)
     _emit([_ob_row(o) for o in rows], as_json, as_csv, "obligations", rows, columns=_OB_COLUMNS)
     _note_superseded(db, current)
 
@@ -313,33 +324,37 @@ def query_notices(as_of, level, db_path, as_json, as_csv):
 
 @query.command(name="actors")
 @click.option("--all", "include_unbound", is_flag=True, help="Also lexicon actors no obligation binds.")
+@_scope_options
 @_db_option
 @_format_options
 @_errors_as_messages
-def query_actors(include_unbound, db_path, as_json, as_csv):
-    """Every actor with its obligation counts per modality and per notice."""
+def query_actors(include_unbound, all_versions, in_force, level, db_path, as_json, as_csv):
+    """Every actor with its obligation counts per modality and per notice (current versions only,
+    unless --all-versions)."""
     from . import query as q
-    rows = q.actors(_open(db_path), include_unbound)
+    db = _open(db_path)
+    rows = q.actors(db, include_unbound, current_only=not all_versions, in_force=in_force, level=level)
     flat = [{"actor": a.name, "kind": a.kind, "in lexicon": "yes" if a.in_lexicon else "no (unlisted)",
              "total": a.total, **{m: a.by_modality.get(m, 0) for m in MODALITIES},
              "notices": "; ".join(f"{k} {v}" for k, v in a.by_notice.items()), "broader": "; ".join(a.broader)}
             for a in rows]
     _emit(flat, as_json, as_csv, "actors", rows)
+    _note_superseded(db, not all_versions)
 
 
 @query.command(name="deadlines")
 @click.option("--as-of", help="ISO date to compare with (default: today).")
 @click.option("--actor", help="Only obligations binding this actor (and narrower ones).")
-@_ALL_VERSIONS
+@_scope_options
 @_db_option
 @_format_options
 @_errors_as_messages
-def query_deadlines(as_of, actor, all_versions, db_path, as_json, as_csv):
+def query_deadlines(as_of, actor, all_versions, in_force, level, db_path, as_json, as_csv):
     """Dated obligations in date order (overdue / upcoming), then recurring, immediate, relative
     (current versions only, unless --all-versions)."""
     from . import query as q
     db = _open(db_path)
-    rep = q.deadlines(db, as_of=as_of, actor=actor, current_only=not all_versions)
+    rep = q.deadlines(db, as_of=as_of, actor=actor, current_only=not all_versions, in_force=in_force, level=level)
     flat = [{"due": d.obligation.deadline_date, "status": d.status, "days": d.days, **_ob_row(d.obligation)}
             for d in rep.dated]
     for kind, rows in (("recurring", rep.recurring), ("immediate", rep.immediate), ("relative", rep.relative)):
@@ -350,11 +365,13 @@ def query_deadlines(as_of, actor, all_versions, db_path, as_json, as_csv):
 
 @query.command(name="citations")
 @click.option("--of", "of", help="Show the clauses citing this title, standard or 文号.")
+@_scope_options
 @_db_option
 @_format_options
 @_errors_as_messages
-def query_citations(of, db_path, as_json, as_csv):
-    """What is cited, how often and by which notices."""
+def query_citations(of, all_versions, in_force, level, db_path, as_json, as_csv):
+    """What is cited, how often and by which notices (current versions only, unless
+    --all-versions)."""
     from . import query as q
     db = _open(db_path)
     if of:
@@ -362,10 +379,11 @@ def query_citations(of, db_path, as_json, as_csv):
         _emit([{"notice": c.notice, "clause": c.path, "cited as": c.written, "text": c.text} for c in rows],
               as_json, as_csv, f"clauses citing {of}", rows)
         return
-    rows = q.citations(db)
+    rows = q.citations(db, current_only=not all_versions, in_force=in_force, level=level)
     _emit([{"cited": c.key, "kind": c.kind, "times": c.count, "in notice": c.notice or "",
             "cited by": "; ".join(f"{k} {v}" for k, v in c.notices.items())} for c in rows],
           as_json, as_csv, "citations", rows)
+    _note_superseded(db, not all_versions)
 
 
 @query.command(name="show")
@@ -469,14 +487,14 @@ def diff(old, new, fmt, output, changed_only, db_path):
 @_obligation_filters
 @click.option("--as-of", help="ISO date deadlines are flagged overdue against (default: today).")
 @click.option("--no-merge", is_flag=True, help="Keep a duty restated in several notices as separate rows.")
-@click.option("--all-versions", is_flag=True, help="Also list notices superseded by a newer version.")
+@_scope_options
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "md", "json"]),
               help="Output format (default: from the -o suffix; Markdown when printing).")
 @click.option("-o", "--output", help="Write to this file (an .xlsx without -o goes to checklist.xlsx).")
 @_db_option
 @_errors_as_messages
 def checklist(actor, exact, notice, modality, due_before, due_after, cites, text, as_of, no_merge, all_versions,
-              fmt, output, db_path):
+              in_force, level, fmt, output, db_path):
     """A checklist of duties to work from: XLSX, CSV (UTF-8 with BOM), Markdown or JSON.
 
     One row per duty with its requirement sentence, deadline, source clause, citations and
@@ -487,7 +505,7 @@ def checklist(actor, exact, notice, modality, due_before, due_after, cites, text
 
     cl = build_checklist(_open(db_path), actor=actor, exact=exact, notice=notice, modality=list(modality) or None,
                          due_before=due_before, due_after=due_after, cites=cites, text=text, as_of=as_of,
-                         merge=not no_merge, all_versions=all_versions)
+                         merge=not no_merge, all_versions=all_versions, in_force=in_force, level=level)
     if output is None and fmt == "xlsx":
         output = "checklist.xlsx"
     if output is None:
@@ -524,13 +542,17 @@ def graph():
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "html"]), default="graphml",
               show_default=True)
 @click.option("-o", "--output", help="Output file (default: graph/requirements.<format>).")
+@_scope_options
 @_db_option
 @_errors_as_messages
-def graph_export(fmt, output, db_path):
-    """Write the requirement graph as GraphML, GEXF, node-link JSON or an interactive HTML page."""
+def graph_export(fmt, output, all_versions, in_force, level, db_path):
+    """Write the requirement graph as GraphML, GEXF, node-link JSON or an interactive HTML page
+    (current versions only, unless --all-versions; `regpipe extract` writes the whole database's)."""
+    from . import query as q
     from .graph import export_graph
     out = Path(output or f"graph/requirements.{fmt}")
-    g = export_graph(_open(db_path), out, fmt=fmt)
+    db = _open(db_path)
+    g = export_graph(db, out, fmt=fmt, scope=q.notice_scope(db, not all_versions, in_force, level))
     click.echo(f"{out}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges")
 
 

@@ -27,8 +27,10 @@ from .model import MODALITY_ZH
 DEFAULT_GRAPH = Path("graph/requirements.graphml")
 
 
-def build_graph(db: sqlite_utils.Database) -> nx.MultiDiGraph:
-    """The requirement graph of every notice in ``db``."""
+def build_graph(db: sqlite_utils.Database, scope: list[str] | None = None) -> nx.MultiDiGraph:
+    """The requirement graph of every notice in ``db``, or of the notices whose IDs are in
+    ``scope`` (:func:`pipeline.query.notice_scope`): their clauses and obligations, the actors
+    these bind (with the broader actors above them) and what they cite, repeal or implement."""
     g = nx.MultiDiGraph()
     nodes: dict[str, dict] = {}
     edges: list[tuple[str, str, str]] = []
@@ -87,6 +89,8 @@ def build_graph(db: sqlite_utils.Database) -> nx.MultiDiGraph:
             target = f"citation:{ckind}:{r['key']}"
             nodes.setdefault(target, {"kind": "citation", "label": r["key"], "citation_kind": ckind})
         edges.append((f"notice:{r['notice_id']}", target, r["kind"]))
+    if scope is not None:
+        nodes, edges = _scoped(nodes, edges, {f"notice:{i}" for i in scope})
     for key in sorted(nodes):
         g.add_node(key, **{k: v for k, v in nodes[key].items() if v is not None})
     for u, v, rel in sorted(set(edges)):
@@ -94,17 +98,48 @@ def build_graph(db: sqlite_utils.Database) -> nx.MultiDiGraph:
     return g
 
 
+def _scoped(nodes: dict, edges: list, kept_notices: set[str]) -> tuple[dict, list]:
+    """The nodes and edges reachable from ``kept_notices``: clauses and obligations below them
+    (``contains``, ``states``), actors bound (and their broader actors), citation nodes cited or
+    named by a relation, and notices they refer to, repeal, implement or supersede."""
+    out = {u: [] for u in nodes}
+    for u, v, rel in edges:
+        out.setdefault(u, []).append((v, rel))
+    keep = set(kept_notices)
+    todo = list(kept_notices)
+    while todo:  # the notices' own clauses and obligations
+        u = todo.pop()
+        for v, rel in out.get(u, ()):
+            if rel in ("contains", "states") and v not in keep:
+                keep.add(v)
+                todo.append(v)
+    reach = {v for u in list(keep) for v, rel in out.get(u, ())
+             if rel in ("binds", "cites", "repeals", "implements", "supersedes")}
+    todo = list(reach - keep)
+    keep |= reach
+    while todo:  # broader actors, and the notices a kept citation refers to
+        u = todo.pop()
+        for v, rel in out.get(u, ()):
+            if rel in ("is_a", "part_of", "refers_to") and v not in keep:
+                keep.add(v)
+                todo.append(v)
+    return ({k: v for k, v in nodes.items() if k in keep},
+            [(u, v, rel) for u, v, rel in edges if u in keep and v in keep])
+
+
 FORMATS = ("graphml", "gexf", "json", "html")
 """Formats ``export_graph`` writes."""
 
 
-def export_graph(db: sqlite_utils.Database, path: str | Path = DEFAULT_GRAPH, fmt: str | None = None) -> nx.MultiDiGraph:
-    """Write the graph of ``db`` to ``path`` and return it.
+def export_graph(db: sqlite_utils.Database, path: str | Path = DEFAULT_GRAPH, fmt: str | None = None,
+                 scope: list[str] | None = None) -> nx.MultiDiGraph:
+    """Write the graph of ``db`` (of the notices in ``scope`` only: :func:`build_graph`) to
+    ``path`` and return it.
 
     ``fmt`` is one of :data:`FORMATS` (default: from the suffix, else GraphML): GraphML, GEXF,
     node-link JSON, or a self-contained interactive HTML page (:func:`html_page`).
     """
-    g = build_graph(db)
+    g = build_graph(db, scope)
     path = Path(path)
     fmt = fmt or {".json": "json", ".gexf": "gexf", ".html": "html"}.get(path.suffix, "graphml")
     path.parent.mkdir(parents=True, exist_ok=True)

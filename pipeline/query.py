@@ -328,8 +328,9 @@ def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | No
 
     - 已废止 when a notice of the database in force by then repeals it (``relations``), or its
       own validity period (``有效期至``) ended before that day;
-    - 已被修改 when a newer version of the same rule is in the database (:func:`superseded`);
-    - 尚未生效 when its 施行日期 is after that day; else 现行有效.
+    - 已被修改 when a newer version of the same rule, dated by that day, is in the database
+      (:func:`superseded`);
+    - 尚未生效 when its 施行日期, or the date of this version, is after that day; else 现行有效.
 
     ``level`` keeps one 效力级别. ``status_reason`` says which fact gave the status.
 
@@ -350,6 +351,16 @@ def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | No
         rel.setdefault(nid, {}).setdefault(kind, []).append(said)
         if kind == "repeals" and target and (starts.get(nid) or "") <= day:
             repealed.setdefault(target, []).append(names.get(nid, nid))
+    dates = {n: d or "" for n, d in db.execute("select name, date from notices")}
+    versions: dict[str, list[str]] = {}
+    for old, newest in newer.items():
+        versions.setdefault(newest, [newest]).append(old)
+
+    def replaced_by(name: str) -> str | None:
+        """The first version of the same rule dated after ``name`` and by ``day``."""
+        later = [v for v in versions.get(newer.get(name, ""), ()) if dates[name] < dates[v] <= day]
+        return min(later, key=lambda v: (dates[v], v)) if later else None
+
     rows = []
     for nid, name, title, lvl, number, issuer, d, eff, prom, revs, until in db.execute(
             "select id, name, coalesce(title, name), level, doc_number, issuer, date, effective, promulgated, "
@@ -360,10 +371,10 @@ def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | No
             status, why = "已废止", "废止：" + "、".join(repealed[nid])
         elif until and until < day:
             status, why = "已废止", f"有效期至{until}"
-        elif name in newer:
-            status, why = "已被修改", f"新版本：{newer[name]}"
-        elif eff and eff > day:
-            status, why = "尚未生效", f"{eff}起施行"
+        elif name in newer and replaced_by(name):
+            status, why = "已被修改", f"新版本：{replaced_by(name)}"
+        elif eff and eff > day or d and d > day:
+            status, why = "尚未生效", f"{eff}起施行" if eff and eff > day else f"本版本{d}发布"
         else:
             status, why = "现行有效", None
         r = rel.get(nid, {})
@@ -379,11 +390,50 @@ def _fts_phrase(text: str) -> str:
 
 
 # ------------------------------------------------------------------ obligations
+def notice_scope(db: sqlite_utils.Database, current_only: bool = False, in_force: str | None = None,
+                 level: str | None = None) -> list[str] | None:
+    """The IDs of the notices a query keeps, or ``None`` for all of them.
+
+    Args:
+        current_only: leave out notices superseded by a newer version (:func:`superseded`).
+        in_force: an ISO date (or ``"today"``): only notices 现行有效 that day (not yet in force,
+            repealed, expired and superseded ones left out; see :func:`notices`).
+        level: only notices of this 效力级别 (法律, 行政法规, 部门规章, 地方性法规, 地方政府规章, 规范性文件).
+    Raises:
+        QueryError: a malformed date, or an unknown level.
+    """
+    if not (current_only or in_force or level):
+        return None
+    if level and level not in LEVELS:
+        raise QueryError(f"unknown level {level!r}", suggestions=list(LEVELS))
+    ids = dict((n, i) for i, n in db.execute("select id, name from notices"))
+    keep = set(ids)
+    if current_only and not in_force:  # in force on a date: the version in force that day
+        keep -= set(superseded(db))
+    if in_force:
+        day = None if in_force == "today" else in_force
+        keep &= {r.name for r in notices(db, as_of=day) if r.status == "现行有效"}
+    if level:
+        keep &= {n for n, in db.execute("select name from notices where level = ?", [level])}
+    return sorted(ids[n] for n in keep)
+
+
+def _scope_sql(scope: list[str] | None, column: str) -> tuple[str | None, list[str]]:
+    if scope is None:
+        return None, []
+    return f"{column} in ({','.join('?' * len(scope))})" if scope else "0", list(scope)
+
+
+LEVELS = ("法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "规范性文件", "党内法规", "其他")
+"""效力级别 values (GUIDELINES and ``data/levels.json``)."""
+
+
 def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool = False,
                 modality: str | list[str] | None = None, notice: str | None = None,
                 due_before: str | None = None, due_after: str | None = None, cites: str | None = None,
                 text: str | None = None, clause: str | None = None, limit: int | None = None,
-                with_deadline: bool = False, current_only: bool = False) -> list[ObligationRow]:
+                with_deadline: bool = False, current_only: bool = False, in_force: str | None = None,
+                level: str | None = None) -> list[ObligationRow]:
     """Obligations matching every given filter, ordered by notice then document order.
 
     Args:
@@ -398,16 +448,15 @@ def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool
         clause: a clause path; the clause and everything under it.
         limit: at most this many rows.
         with_deadline: only obligations that have a deadline.
-        current_only: leave out notices superseded by a newer version (:func:`superseded`).
+        current_only, in_force, level: which notices (:func:`notice_scope`).
     Raises:
-        QueryError: unknown actor, notice, citation or modality.
+        QueryError: unknown actor, notice, citation, modality or level.
     """
     where, params = [], []
-    if current_only:
-        old = sorted(superseded(db))
-        if old:
-            where.append(f"o.notice_id not in (select id from notices where name in ({','.join('?' * len(old))}))")
-            params += old
+    cond, args = _scope_sql(notice_scope(db, current_only, in_force, level), "o.notice_id")
+    if cond:
+        where.append(cond)
+        params += args
     if actor:
         scope = sorted(actor_scope(db, actor, exact))
         where.append(f"o.id in (select obligation_id from obligation_actors where actor_id in "
@@ -465,13 +514,16 @@ def iso_date(value: str) -> str:
 
 
 # ------------------------------------------------------------------ actors
-def actors(db: sqlite_utils.Database, include_unbound: bool = False) -> list[ActorSummary]:
-    """Every actor bound by at least one obligation (all lexicon actors with
-    ``include_unbound``), most obligations first; unlisted actors (not in the lexicon) are
-    marked ``in_lexicon=False``."""
+def actors(db: sqlite_utils.Database, include_unbound: bool = False, current_only: bool = False,
+           in_force: str | None = None, level: str | None = None) -> list[ActorSummary]:
+    """Every actor bound by at least one obligation of the notices kept (``current_only``,
+    ``in_force``, ``level``: :func:`notice_scope`; all lexicon actors with ``include_unbound``),
+    most obligations first; unlisted actors (not in the lexicon) are marked ``in_lexicon=False``."""
     counts: dict[str, dict] = {}
     names = dict(db.execute("select id, name from notices").fetchall())
-    for actor_id, modality, notice_id, n in db.execute("select actor_id, modality, notice_id, n from actor_counts"):
+    cond, args = _scope_sql(notice_scope(db, current_only, in_force, level), "notice_id")
+    for actor_id, modality, notice_id, n in db.execute(
+            "select actor_id, modality, notice_id, n from actor_counts" + (f" where {cond}" if cond else ""), args):
         notice = names.get(notice_id, notice_id)
         c = counts.setdefault(actor_id, {"mod": {}, "notice": {}})
         c["mod"][modality] = c["mod"].get(modality, 0) + n
@@ -493,12 +545,14 @@ def actors(db: sqlite_utils.Database, include_unbound: bool = False) -> list[Act
 
 # ------------------------------------------------------------------ deadlines
 def deadlines(db: sqlite_utils.Database, as_of: str | None = None, actor: str | None = None,
-              exact: bool = False, current_only: bool = False) -> DeadlineReport:
+              exact: bool = False, current_only: bool = False, in_force: str | None = None,
+              level: str | None = None) -> DeadlineReport:
     """Obligations with deadlines. Dated ones (an ISO ``deadline_date``) in date order, each
     ``overdue`` or ``upcoming`` relative to ``as_of`` (default: today); recurring, immediate
     and relative (``30日内``) ones listed apart."""
     as_of = iso_date(as_of) if as_of else date.today().isoformat()
-    rows = obligations(db, actor=actor, exact=exact, with_deadline=True, current_only=current_only)
+    rows = obligations(db, actor=actor, exact=exact, with_deadline=True, current_only=current_only,
+                       in_force=in_force, level=level)
     ref = date.fromisoformat(as_of)
     dated = []
     for r in sorted((r for r in rows if r.deadline_date), key=lambda r: (r.deadline_date, r.notice, r.path)):
@@ -511,14 +565,18 @@ def deadlines(db: sqlite_utils.Database, as_of: str | None = None, actor: str | 
 
 
 # ------------------------------------------------------------------ citations
-def citations(db: sqlite_utils.Database) -> list[CitationSummary]:
-    """What is cited (by obligations or clauses), how often, by which notices; most cited first."""
+def citations(db: sqlite_utils.Database, current_only: bool = False, in_force: str | None = None,
+              level: str | None = None) -> list[CitationSummary]:
+    """What the notices kept (:func:`notice_scope`) cite, how often, by which notices; most cited
+    first. A notice citing its own title (a predecessor of that name) is not linked to itself."""
     per: dict[str, dict] = {}
+    cond, args = _scope_sql(notice_scope(db, current_only, in_force, level), "cl.notice_id")
     for cid, key, kind, target, notice, n in db.execute(
-            "select c.id, c.key, c.kind, t.name, nt.name, count(*) from clause_citations cc "
+            "select c.id, c.key, c.kind, case when t.id = cl.notice_id then null else t.name end, nt.name, count(*) "
+            "from clause_citations cc "
             "join citations c on c.id = cc.citation_id join clauses cl on cl.id = cc.clause_id "
             "join notices nt on nt.id = cl.notice_id left join notices t on t.id = c.notice_id "
-            "group by c.id, nt.name"):
+            + (f"where {cond} " if cond else "") + "group by c.id, nt.name", args):
         p = per.setdefault(cid, {"key": key, "kind": kind, "target": target, "notices": {}})
         p["notices"][notice] = n
     out = [CitationSummary(p["key"], p["kind"], sum(p["notices"].values()), dict(sorted(p["notices"].items())),

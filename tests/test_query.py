@@ -235,3 +235,45 @@ def test_modality_in_chinese_and_id_prefixes(corpus_run):
     oid = en[0]["id"]
     res = run(cli, ["query", "show", oid[:8], "--db", db])
     assert res.exit_code == 0 and en[0]["action"][:10] in res.output
+
+
+# ------------------------------------------------------------------ which notices (#13)
+def test_actors_and_citations_count_current_versions_by_default(db):
+    cur = {a.name: a.total for a in q.actors(db, current_only=True)}
+    every = {a.name: a.total for a in q.actors(db)}
+    # 认证认可条例 2016, 2020 and 2023 bind 认证机构 alike: only the 2023 version counts by default
+    assert cur["认证机构"] < every["认证机构"]
+    by = next(a for a in q.actors(db, current_only=True) if a.name == "认证机构").by_notice
+    assert "cert-accreditation-regulation-2023" in by and "cert-accreditation-regulation-2016" not in by
+    cited = {c.key: c for c in q.citations(db, current_only=True)}
+    assert all("cert-accreditation-regulation-2020" not in c.notices for c in cited.values())
+
+
+def test_level_and_in_force_filters(db):
+    rows = q.obligations(db, actor="认证机构", level="部门规章")
+    assert rows and {r.notice for r in rows} <= {"cert-body-administration-measures-2020",
+                                                 "cert-certificate-and-mark-measures-2022",
+                                                 "compulsory-product-certification-provisions-2022"}
+    # on 2017-06-01 the 2020 认证认可条例 (revised 2016-02-06) was the version in force; the
+    # 认证机构管理办法 (施行 2018-01-01) and the 2023 version were not
+    then = {r.notice for r in q.obligations(db, in_force="2017-06-01")}
+    assert "cert-accreditation-regulation-2020" in then
+    assert not then & {"cert-accreditation-regulation-2023", "cert-accreditation-regulation-2016",
+                       "cert-body-administration-measures-2020"}
+    with pytest.raises(QueryError, match="unknown level"):
+        q.obligations(db, level="省规")
+
+
+def test_graph_export_of_current_versions_leaves_old_ones_out(db, tmp_path):
+    from pipeline.graph import build_graph
+
+    full = build_graph(db)
+    cur = build_graph(db, q.notice_scope(db, current_only=True))
+    old = db.execute("select id from notices where name = 'cert-accreditation-regulation-2016'").fetchone()[0]
+    new = db.execute("select id from notices where name = 'cert-accreditation-regulation-2023'").fetchone()[0]
+    below = [v for _, v, d in full.out_edges(f"notice:{old}", data=True) if d["rel"] == "contains"]
+    assert below and not any(v in cur for v in below)
+    assert any(d["rel"] == "contains" for _, _, d in cur.out_edges(f"notice:{new}", data=True))
+    assert cur.number_of_nodes() < full.number_of_nodes()
+    actors = [n for n, d in cur.nodes(data=True) if d["kind"] == "actor"]
+    assert "actor:认证机构" in actors
