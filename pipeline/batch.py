@@ -21,6 +21,7 @@ from typing import Callable, Iterator
 
 from .errors import InputError, StoreError
 from .export import write_jsonl
+from .definitions import definitions
 from .extract import read_notice
 from .graph import export_graph
 from .ingest import ingest, iter_notice_files
@@ -53,6 +54,7 @@ def extract_file(path: str | Path, nlp=None, name: str | None = None, ocr: str =
         clauses = segment(notice)
         t2 = time.perf_counter()
         obligations, subject_warnings = read_notice(notice, clauses, nlp)
+        defined = tuple(definitions(notice.name, clauses))
     except Exception as e:  # a defect of ours must not lose the other notices' results
         return ExtractionResult(source=str(path), status="error",
                                 error=f"{path}: internal error while extracting ({type(e).__name__}: {e}); please report it")
@@ -68,7 +70,7 @@ def extract_file(path: str | Path, nlp=None, name: str | None = None, ocr: str =
         notice = _with_warning(notice, w)
     status = "warning" if notice.warnings else "ok"
     return ExtractionResult(source=str(path), status=status, notice=notice, clauses=tuple(clauses),
-                            obligations=tuple(obligations), timings=timings)
+                            obligations=tuple(obligations), timings=timings, definitions=defined)
 
 
 def default_jobs() -> int:
@@ -146,7 +148,7 @@ def _store(db, db_path, r: ExtractionResult, checkpoint) -> None:
     import sqlite3
 
     try:
-        save(db, r.notice, list(r.clauses), list(r.obligations))
+        save(db, r.notice, list(r.clauses), list(r.obligations), list(r.definitions))
         checkpoint()
     except sqlite3.OperationalError as e:
         if "readonly" in str(e) or "read-only" in str(e):
@@ -258,7 +260,7 @@ def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extract
                 if db is not None:
                     _store(db, db_path, r, checkpoint)
                 if out_dir:
-                    write_jsonl(out_dir, r.notice, list(r.clauses), list(r.obligations))
+                    write_jsonl(out_dir, r.notice, list(r.clauses), list(r.obligations), list(r.definitions))
                 r.timings["store"] = time.perf_counter() - t
             results.append(r if keep_records else r.light())
             if progress:

@@ -402,6 +402,10 @@ def query_show(item_id, db_path, as_json):
     from rich.panel import Panel
     con = Console()
     con.print(f"[bold]{r.title}[/bold]  ({r.notice})")
+    if r.notice_info:
+        i = r.notice_info
+        con.print("  " + "  ".join(x for x in (i.level, i.doc_number, i.issuer, i.promulgated and f"公布 {i.promulgated}",
+                                               i.effective and f"施行 {i.effective}", i.status) if x))
     for path, head in r.headings:
         con.print(f"  {path}  {head}")
     con.print(Panel(r.clause_text, title=r.path))
@@ -418,12 +422,37 @@ def query_show(item_id, db_path, as_json):
     else:
         for o in r.obligations:
             con.print(f"  - {o.subject} {o.trigger} {o.action} [{o.modality}] {o.id}")
+    if r.terms:
+        con.print("[bold]defined terms[/bold]")
+        for t in r.terms:
+            where = "the notice" if not t.scope else t.scope
+            con.print(f"  {t.term}{t.note or ''}（{t.path}, for {where}）: {t.definition}")
     if r.neighbours:
         con.print("[bold]related[/bold]")
         for nb in r.neighbours:
             o = nb.obligation
             score = f" {nb.score:.2f}" if nb.score else ""
             con.print(f"  {nb.reason}{score}: {o.notice} {o.path} — {o.subject} {o.trigger} {o.action[:60]}  {o.id}")
+
+
+@query.command(name="terms")
+@click.option("--term", help="Only terms containing this.")
+@click.option("--notice", help="Only the terms of this notice: name, 文号 or title.")
+@_scope_options
+@_db_option
+@_format_options
+@_errors_as_messages
+def query_terms(term, notice, all_versions, in_force, level, db_path, as_json, as_csv):
+    """Defined terms (本条例所称认证，是指……): definition, defining clause and scope (current
+    versions only, unless --all-versions or --notice names one)."""
+    from . import query as q
+    db = _open(db_path)
+    current = not all_versions and not notice
+    rows = q.terms(db, term=term, notice=notice, current_only=current, in_force=in_force, level=level)
+    _emit([{"term": t.term + (t.note or ""), "notice": t.notice, "clause": t.path, "scope": t.scope or "(notice)",
+            "kind": t.kind, "definition": t.definition} for t in rows], as_json, as_csv, "terms", rows,
+          columns=["term", "notice", "clause", "scope", "kind", "definition"])
+    _note_superseded(db, current)
 
 
 @query.command(name="changes")

@@ -3,19 +3,24 @@
 ``NAME.clauses.jsonl``: ``{"doc", "path", "text", "id", "label", "kind"}`` per clause, document order.
 ``NAME.obligations.jsonl``: ``{"doc", "path", "subject", "subject_explicit", "modality",
 "trigger", "action", "condition", "deadline", "id", "citations"}`` per obligation, document
-order. UTF-8, one object a line, keys in that order, so the files are stable under re-runs.
+order. ``NAME.definitions.jsonl``: ``{"doc", "term", "definition", "kind", "path", "scope", "note"}``
+per defined term (:mod:`pipeline.definitions`), written only for a notice that defines terms.
+UTF-8, one object a line, keys in that order, so the files are stable under re-runs.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from .model import Clause, Notice, Obligation
+from .model import Clause, Definition, Notice, Obligation
 from .store import clause_id
 
 
-def write_jsonl(out_dir: str | Path, notice: Notice, clauses: list[Clause], obligations: list[Obligation]) -> tuple[Path, Path]:
-    """Write the two JSONL files of ``notice`` into ``out_dir``; return their paths."""
+def write_jsonl(out_dir: str | Path, notice: Notice, clauses: list[Clause], obligations: list[Obligation],
+                definitions: list[Definition] = ()) -> tuple[Path, Path]:
+    """Write the JSONL files of ``notice`` into ``out_dir`` (the definitions file only when it
+    defines terms; a stale one of an earlier run is removed); return the clause and obligation
+    files' paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     cpath, opath = out / f"{notice.name}.clauses.jsonl", out / f"{notice.name}.obligations.jsonl"
@@ -28,4 +33,11 @@ def write_jsonl(out_dir: str | Path, notice: Notice, clauses: list[Clause], obli
     with opath.open("w", encoding="utf-8", newline="\n") as fh:
         for o in obligations:
             fh.write(json.dumps(o.to_record(), ensure_ascii=False) + "\n")
+    dpath = out / f"{notice.name}.definitions.jsonl"
+    if definitions:
+        with dpath.open("w", encoding="utf-8", newline="\n") as fh:
+            for d in definitions:
+                fh.write(json.dumps(d.to_record(), ensure_ascii=False) + "\n")
+    elif dpath.exists():
+        dpath.unlink()  # this run found none: the file of an earlier run would be stale
     return cpath, opath

@@ -58,6 +58,32 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """A term the notice defines (``本条例所称认证，是指……``), see :mod:`pipeline.definitions`.
+
+    Attributes:
+        doc: notice name; term: the term as written; definition: what it means, verbatim;
+        kind: ``means`` (是指) or ``includes`` (包括); path: the defining clause; scope: ``""``
+        (the notice) or the path of the chapter, section or article the definition reaches;
+        note: a bracketed note after the term (``（含标准样品）``) or ``None``; text: the sentence.
+    """
+
+    doc: str
+    term: str
+    definition: str
+    kind: str
+    path: str
+    scope: str
+    note: str | None
+    text: str
+
+    def to_record(self) -> dict:
+        """The JSONL record (``NAME.definitions.jsonl``), keys in a fixed order."""
+        return {"doc": self.doc, "term": self.term, "definition": self.definition, "kind": self.kind,
+                "path": self.path, "scope": self.scope, "note": self.note}
+
+
+@dataclass(frozen=True)
 class Notice:
     """One ingested notice: clean text plus metadata.
 
@@ -254,12 +280,15 @@ class ExtractionResult:
     error: str | None = None
     timings: dict = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
-    """``{"clauses": n, "obligations": n, "must": n, …}``: kept when the records are dropped
-    (``clauses`` counts numbered clauses, not the preamble)."""
+    """``{"clauses": n, "obligations": n, "definitions": n, "must": n, …}``: kept when the records
+    are dropped (``clauses`` counts numbered clauses, not the preamble)."""
+    definitions: tuple["Definition", ...] = ()
+    """The terms the notice defines (:func:`pipeline.definitions.definitions`)."""
 
     def __post_init__(self):
         if not self.counts and self.notice is not None:
-            self.counts.update(clauses=sum(c.kind != "preamble" for c in self.clauses), obligations=len(self.obligations))
+            self.counts.update(clauses=sum(c.kind != "preamble" for c in self.clauses), obligations=len(self.obligations),
+                               definitions=len(self.definitions))
             for o in self.obligations:
                 self.counts[o.modality] = self.counts.get(o.modality, 0) + 1
 
@@ -268,4 +297,4 @@ class ExtractionResult:
         counts stay): what a long batch keeps in memory once a notice is stored."""
         if self.notice is None:
             return self
-        return replace(self, notice=replace(self.notice, text=""), clauses=(), obligations=())
+        return replace(self, notice=replace(self.notice, text=""), clauses=(), obligations=(), definitions=())

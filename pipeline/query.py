@@ -134,6 +134,23 @@ class ShowResult:
     obligation: ObligationRow | None = None
     obligations: list[ObligationRow] = field(default_factory=list)
     neighbours: list[Neighbour] = field(default_factory=list)
+    terms: list["TermRow"] = field(default_factory=list)
+    """The defined terms the obligation (or the clause) uses, whose scope reaches it."""
+    notice_info: "NoticeRow | None" = None
+    """The notice's level, 文号, dates and status (:func:`notices`)."""
+
+
+@dataclass(frozen=True)
+class TermRow:
+    """A defined term (``regpipe query terms``): the notice and clause defining it, its scope
+    (``""``: the whole notice; else the chapter, section or article path) and its definition."""
+    term: str
+    definition: str
+    kind: str
+    notice: str
+    path: str
+    scope: str
+    note: str | None
 
 
 # ------------------------------------------------------------------ helpers
@@ -648,8 +665,60 @@ def show(db: sqlite_utils.Database, item_id: str, similar: int = 5) -> ShowResul
                 [*ob.actors, *ob.citations, nid]).fetchall()
             neighbours += [Neighbour(o, "same actor and citation") for o in obligations_by_ids(db, [r[0] for r in same])]
         neighbours += [Neighbour(o, "similar text", s) for o, s in similar_obligations(db, ob, nid)[:similar]]
+    used = " ".join(x or "" for x in (ob.subject, ob.action, ob.condition)) if ob else text
+    info = next((r for r in notices(db) if r.name == notice), None)
     return ShowResult("obligation" if ob else "clause", item_id, notice, title, path, text, headings,
-                      ob, in_clause, neighbours)
+                      ob, in_clause, neighbours, _terms_used(db, nid, path, used), info)
+
+
+def terms(db: sqlite_utils.Database, term: str | None = None, notice: str | None = None,
+          current_only: bool = False, in_force: str | None = None, level: str | None = None) -> list[TermRow]:
+    """Defined terms (``本条例所称认证，是指……``), by term then notice; ``term`` matches a term
+    that contains it, ``notice`` a notice as in :func:`obligations`; the notices kept as in
+    :func:`notice_scope`.
+
+    Raises:
+        QueryError: unknown notice or level.
+    """
+    where, params = [], []
+    cond, args = _scope_sql(notice_scope(db, current_only, in_force, level), "d.notice_id")
+    if cond:
+        where.append(cond)
+        params += args
+    if term:
+        where.append("instr(d.term, ?)")
+        params.append(term)
+    if notice:
+        ids = _notice_ids(db, notice)
+        where.append(f"d.notice_id in ({','.join('?' * len(ids))})")
+        params += ids
+    rows = db.execute("select d.term, d.definition, d.kind, n.name, d.path, d.scope, d.note from definitions d "
+                      "join notices n on n.id = d.notice_id" + (" where " + " and ".join(where) if where else "")
+                      + " order by d.term, n.name, d.id", params).fetchall()
+    return [TermRow(*r) for r in rows]
+
+
+def _terms_used(db: sqlite_utils.Database, notice_id: str, path: str, text: str) -> list[TermRow]:
+    """The notice's defined terms that ``text`` uses and whose scope reaches ``path``."""
+    from .definitions import terms_in
+    from .model import Definition
+
+    name = db.execute("select name from notices where id = ?", [notice_id]).fetchone()[0]
+    defined = [Definition(name, t, d, k, p, sc, nt, "") for t, d, k, p, sc, nt in db.execute(
+        "select term, definition, kind, path, scope, note from definitions where notice_id = ? order by id",
+        [notice_id])]
+    # a term inside an actor's name is not used there (认可 in 认证认可监督管理部门)
+    names = sorted({n for d in defined for (n,) in db.execute(
+        "select alias from actor_aliases where instr(alias, ?) and alias != ? union "
+        "select id from actors where instr(id, ?) and id != ?", [d.term, d.term] * 2)}, key=len, reverse=True)
+    for n in names:
+        text = text.replace(n, "\u3000")
+    seen, out = set(), []
+    for d in terms_in(text, defined, path):
+        if d.term not in seen:
+            seen.add(d.term)
+            out.append(TermRow(d.term, d.definition, d.kind, name, d.path, d.scope, d.note))
+    return out
 
 
 def _unique_id(db: sqlite_utils.Database, prefix: str) -> str:

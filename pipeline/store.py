@@ -165,6 +165,9 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
                                 "doc_number": str, "date": str, "text": str, "evidence": str,
                                 "target_notice_id": str}, pk="id",
                                foreign_keys=[("notice_id", "notices", "id")], if_not_exists=True)
+        db["definitions"].create({"id": str, "notice_id": str, "term": str, "definition": str, "kind": str,
+                                  "path": str, "scope": str, "note": str, "text": str, "clause_id": str}, pk="id",
+                                 foreign_keys=[("notice_id", "notices", "id")], if_not_exists=True)
         db["clauses"].create({
             "id": str, "notice_id": str, "path": str, "label": str, "kind": str, "parent_path": str,
             "ord": int, "text": str, "start": int, "end": int, "body": str}, pk="id",
@@ -216,7 +219,8 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
                             ("changes", ["new_notice_id"]),
                             ("clause_citations", ["citation_id"]), ("obligation_citations", ["citation_id"]),
                             ("notices", ["name"]), ("relations", ["notice_id"]),
-                            ("relations", ["target_notice_id"])):
+                            ("relations", ["target_notice_id"]), ("definitions", ["notice_id"]),
+                            ("definitions", ["term"])):
             db[table].create_index(cols, if_not_exists=True)
         db.execute("CREATE TABLE IF NOT EXISTS fts_pending (tbl TEXT, rid INTEGER, PRIMARY KEY (tbl, rid)) "
                    "WITHOUT ROWID")
@@ -433,9 +437,11 @@ def batch(db: sqlite_utils.Database, seconds: float = 2.0):
             conn.commit()
 
 
-def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], obligations: list[Obligation]) -> None:
+def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], obligations: list[Obligation],
+         definitions: list = ()) -> None:
     """Replace every row of ``notice`` (matched by name) with these, all or nothing (one
-    transaction, or one savepoint inside :func:`batch`)."""
+    transaction, or one savepoint inside :func:`batch`); ``definitions``:
+    :class:`~pipeline.model.Definition` records."""
     nid = notice_id(notice)
     cids = {}
     clause_rows = []
@@ -457,6 +463,7 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
             db.execute("delete from changes where old_notice_id = ? or new_notice_id = ?", [oid, oid])
             db.execute("delete from supersessions where old_notice_id = ? or new_notice_id = ?", [oid, oid])
             db.execute("delete from relations where notice_id = ?", [oid])
+            db.execute("delete from definitions where notice_id = ?", [oid])
             db.execute("update relations set target_notice_id = null where target_notice_id = ?", [oid])
             db.execute("delete from notices where id = ?", [oid])
         _insert(db, "notices", [{
@@ -473,6 +480,9 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
         _insert(db, "relations", [{"id": f"{nid}:{i}", "notice_id": nid, "kind": r.kind, "key": r.key, "title": r.title,
                                    "doc_number": r.doc_number, "date": r.date, "text": r.text, "evidence": r.evidence,
                                    "target_notice_id": None} for i, r in enumerate(notice.relations)])
+        _insert(db, "definitions", [{"id": f"{nid}:{i}", "notice_id": nid, "term": d.term, "definition": d.definition,
+                                     "kind": d.kind, "path": d.path, "scope": d.scope, "note": d.note, "text": d.text,
+                                     "clause_id": cids.get(d.path)} for i, d in enumerate(definitions)])
         _insert(db, "clauses", clause_rows)
         onto = load_ontology()
         bound = {o.id: onto.split(o.subject) for o in obligations}
