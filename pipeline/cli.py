@@ -376,7 +376,7 @@ def query_citations(of, all_versions, in_force, level, db_path, as_json, as_csv)
     db = _open(db_path)
     if of:
         rows = q.citing_clauses(db, of)
-        _emit([{"notice": c.notice, "clause": c.path, "cited as": c.written, "text": c.text} for c in rows],
+        _emit([{"notice": c.notice, "clause": c.path or "（序言）", "cited as": c.written, "text": c.text} for c in rows],
               as_json, as_csv, f"clauses citing {of}", rows)
         return
     rows = q.citations(db, current_only=not all_versions, in_force=in_force, level=level)

@@ -264,6 +264,7 @@ class _Mark(NamedTuple):
     end_char: int
     text: str
     key: str | None = None
+    alt_key: str | None = None
 
 
 class _View:
@@ -288,7 +289,8 @@ class _View:
         marks = {}
         for k, v in doc.spans.items():
             marks[k] = sorted((_Mark(s.label_, *(exact := s._.chars or (s.start_char, s.end_char)),
-                                     text[exact[0]:exact[1]], s._.key) for s in v), key=_start_char)
+                                     text[exact[0]:exact[1]], s._.key, s._.alt_key) for s in v),
+                              key=_start_char)
         starts = doc.to_array(IDX).tolist()
         ends = (doc.to_array(IDX) + doc.to_array(LENGTH)).tolist()
         view = cls(text, marks, starts, ends)
@@ -1174,7 +1176,7 @@ def _citations(doc, f: _Found) -> tuple[Citation, ...]:
     out = []
     for s in doc.group("citations"):
         if a <= s.start_char and s.end_char <= f.action_end + 1 or f.sentence[0] <= s.start_char < f.ts:
-            out.append(Citation(s.text, s.label_, s.key))
+            out.append(Citation(s.text, s.label_, s.key, s.alt_key))
     return tuple(dict.fromkeys(out))
 
 

@@ -27,6 +27,13 @@ TITLE_RE = re.compile(r"《([^《》]{2,80})》")
 STANDARD_RE = re.compile(
     r"(?<![A-Za-z])(GB/T|GB/Z|GB|ISO/IEC|ISO|IEC|RB/T|JJF|JJG|SN/T|HJ|YY/T|YY)\s*(\d{2,6}(?:\.\d+)*)(?:\s*[-—]\s*(\d{4}))?")
 DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,12}?[发函字令办]*)\s*[〔\[［【]\s*(\d{4})\s*[〕\]］】]\s*(\d{1,4})\s*号")
+ORDER_RE = re.compile(r"(?:中华人民共和国)?([\u4e00-\u9fff]{2,20}?令)\s*第\s*([\d一二三四五六七八九十〇零○百]+)\s*号")
+"""An order number (令号): ``国务院令第390号``, ``国家市场监督管理总局令第31号`` (``中华人民共和国`` dropped)."""
+
+
+def order_key(m: re.Match) -> str:
+    """The order number of an :data:`ORDER_RE` match as cited: ``国务院令第390号``."""
+    return f"{re.sub('^原', '', m.group(1))}第{m.group(2)}号"
 
 
 _CITATION_KINDS = (("title", TITLE_RE, "《"), ("standard", STANDARD_RE, None), ("doc_number", DOC_NUMBER_RE, "〔[［【"))
@@ -80,16 +87,75 @@ def citation_key_at(kind: str, m: re.Match, text: str) -> str:
     return key
 
 
+@lru_cache(maxsize=1)
+def _form_endings() -> tuple[str, ...]:
+    return tuple(sorted((e["word"] for e in load_lexicon("citation_forms.json")["forms"]), key=len, reverse=True))
+
+
+def is_form(title: str) -> bool:
+    """Whether a 《》 title names a form or instrument (``认证机构批准书``, ``整改通知书``,
+    ``章程``: endings of ``data/citation_forms.json``) rather than a cited document; a title with
+    关于 is always a document."""
+    t = re.sub(r"[（(][^）)]*[）)]$", "", title.strip("《》"))
+    return "关于" not in t and t.endswith(_form_endings())
+
+
+_BRACKETED = re.compile(r"\s*[（(]\s*([^（）()]{2,40}?)\s*[）)]")
+
+
+def citation_spans(text: str) -> list[tuple[int, int, str, str, str | None]]:
+    """``(start, end, kind, key, alt_key)`` of every citation in ``text``, in text order.
+
+    A title and the 文号 or standard number bracketed right after it (``《…》（国市监认证〔2018〕173号）``,
+    ``《合格评定 管理体系审核认证机构要求》（GB/T 27021.1）``), or a standard number written right
+    before its title (``GB/T 27021.1《…》``), are one citation: ``key`` is the title's key (the
+    standard's number when a standard is named: kind ``standard``) and ``alt_key`` the other's, so
+    that either finds it.
+    Forms and instruments (:func:`is_form`) are no citations. Keys as :func:`citation_key_at`.
+    """
+    raw = sorted(((m.start(), m.end(), kind, m) for kind, m in _citation_matches(text)), key=lambda r: (r[0], -r[1]))
+    out: list[tuple[int, int, str, str, str | None]] = []
+    used: set[int] = set()
+    for i, (a, b, kind, m) in enumerate(raw):
+        if i in used:
+            continue
+        if kind == "title" and is_form(m.group(1)):
+            continue
+        key, alt, end = citation_key_at(kind, m, text), None, b
+        if kind == "title":
+            br = _BRACKETED.match(text, b)
+            if br:
+                order = ORDER_RE.fullmatch(br.group(1))
+                if order:  # 《全国年节及纪念日放假办法》（国务院令第513号）
+                    alt, end = order_key(order), br.end()
+                for j, (a2, b2, kind2, m2) in enumerate(raw):
+                    if alt is not None:
+                        break
+                    if j not in used and kind2 in ("doc_number", "standard") and br.start(1) <= a2 and b2 <= br.end(1):
+                        alt, end = citation_key(kind2, m2.group(0)), br.end()
+                        if kind2 == "standard":  # a standard is known by its number
+                            kind, key, alt = "standard", alt, key
+                        used.add(j)
+                        break
+        elif kind == "standard":
+            nxt = next(((j, r) for j, r in enumerate(raw) if r[2] == "title" and j not in used
+                        and 0 <= r[0] - b <= 1 and not text[b:r[0]].strip()), None)
+            if nxt:
+                j, (a2, b2, _, m2) = nxt
+                alt, end = citation_key_at("title", m2, text), b2
+                used.add(j)
+        out.append((a, end, kind, key, alt))
+    return out
+
+
 def find_citations(text: str) -> list:
-    """:class:`~pipeline.model.Citation` records for every title, standard and document number in
-    ``text`` (first occurrence of each key, in text order)."""
+    """:class:`~pipeline.model.Citation` records for every citation of ``text``
+    (:func:`citation_spans`; first occurrence of each key, in text order)."""
     from .model import Citation
 
-    found = [(m.start(), Citation(m.group(0), kind, citation_key_at(kind, m, text)))
-             for kind, m in _citation_matches(text)]
     seen, out = set(), []
-    for _, c in sorted(found, key=lambda x: x[0]):
-        if (c.kind, c.key) not in seen:
-            seen.add((c.kind, c.key))
-            out.append(c)
+    for a, b, kind, key, alt in citation_spans(text):
+        if (kind, key) not in seen:
+            seen.add((kind, key))
+            out.append(Citation(text[a:b], kind, key, alt))
     return out

@@ -23,12 +23,12 @@ import re
 from datetime import date as _date
 from functools import lru_cache
 
-from .lexicon import DOC_NUMBER_RE, TITLE_RE, citation_key, load_lexicon
+from .lexicon import DOC_NUMBER_RE, ORDER_RE, TITLE_RE, citation_key, load_lexicon, order_key
 from .model import HistoryEvent, Relation
 
 _NUM = r"[\d一二三四五六七八九十〇零○]"
 _DATE = re.compile(rf"({_NUM}{{4}})\s*年\s*({_NUM}{{1,3}})\s*月\s*({_NUM}{{1,3}})\s*日")
-_ORDER = re.compile(rf"(?:中华人民共和国)?([\u4e00-\u9fff]{{2,20}}?令)\s*第\s*({_NUM}+)\s*号")
+_ORDER = ORDER_RE
 _DUTY = re.compile(r"应当|应|必须|须|可以|责令|由")
 _SESSION = re.compile(rf"第{_NUM}+届|第{_NUM}+次(?:全体)?会议|第{_NUM}+次")
 _HISTORY_START = re.compile(rf"^\s*[（(]?\s*{_DATE.pattern}")
@@ -78,7 +78,7 @@ def history(head: list[str]) -> list[HistoryEvent]:
             pos, act = min(hits, key=lambda h: (h[0], -len(h[1]["word"])))
             before = seg[:pos]
             order_m = _ORDER.search(before)
-            order = f"{order_m.group(1)}第{order_m.group(2)}号" if order_m else None
+            order = order_key(order_m) if order_m else None
             organ = before[:order_m.start()] + order_m.group(1)[:-1] if order_m else before
             organ = re.sub(r"《[^《》]*》", "", organ)
             organ = _SESSION.sub("", organ)
@@ -128,7 +128,7 @@ def _targets(sentence: str, start: int = 0) -> list[tuple[str | None, str | None
             d = DOC_NUMBER_RE.search(n.group(1))
             o = _ORDER.search(n.group(1))
             if d or o:
-                num = (citation_key("doc_number", d.group(0)) if d else f"{o.group(1)}第{o.group(2)}号")
+                num = citation_key("doc_number", d.group(0)) if d else order_key(o)
                 end = t.end() + n.end()
         dated = None
         before = sentence[max(0, t.start() - 40):t.start()]
@@ -138,7 +138,7 @@ def _targets(sentence: str, start: int = 0) -> list[tuple[str | None, str | None
             said = dm[-1].group(0)
             o = _ORDER.search(said[_DATE.match(said).end():])  # 1998年3月12日原国家质量技术监督局令第51号公布的《…》
             if o and num is None:
-                num = f"{re.sub('^原', '', o.group(1))}第{o.group(2)}号"  # 原: the organ's old name
+                num = order_key(o)  # 原 (the organ's old name) dropped
         out.append((t.group(1), num, dated, sentence[t.start():end]))
         used.append((t.start(), end))
     for d in DOC_NUMBER_RE.finditer(sentence, start):

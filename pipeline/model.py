@@ -196,6 +196,9 @@ class Citation:
     text: str
     kind: str
     key: str
+    alt_key: str | None = None
+    """The key of the 文号 or standard number written with a title (``《…》（国发〔2018〕3号）``),
+    or of the title written after a standard number: one citation, found by either."""
 
 
 @dataclass(frozen=True)

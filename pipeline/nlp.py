@@ -33,6 +33,8 @@ if not Span.has_extension("modality"):
     Span.set_extension("modality", default=None)
 if not Span.has_extension("key"):
     Span.set_extension("key", default=None)
+if not Span.has_extension("alt_key"):
+    Span.set_extension("alt_key", default=None)
 if not Span.has_extension("chars"):
     Span.set_extension("chars", default=None)
 if not Doc.has_extension("obligations"):
@@ -40,8 +42,8 @@ if not Doc.has_extension("obligations"):
 
 
 from .lexicon import (  # noqa: E402,F401  (re-exported: the extraction stages import them from here)
-    DOC_NUMBER_RE, STANDARD_RE, TITLE_RE, _citation_matches, citation_key, citation_key_at, find_citations,
-    load_lexicon)
+    DOC_NUMBER_RE, STANDARD_RE, TITLE_RE, _citation_matches, citation_key, citation_key_at, citation_spans,
+    find_citations, load_lexicon)
 
 
 def doc_text(doc: Doc) -> str:
@@ -67,10 +69,11 @@ def citations_component(doc: Doc) -> Doc:
     """Mark 《…》 titles, standard numbers and document numbers as ``doc.spans["citations"]``."""
     spans = []
     for offset, line in lines_of(doc_text(doc)):
-        for kind, m in _citation_matches(line):
-            span = doc.char_span(offset + m.start(), offset + m.end(), label=kind, alignment_mode="expand")
+        for a, b, kind, key, alt in citation_spans(line):
+            span = doc.char_span(offset + a, offset + b, label=kind, alignment_mode="expand")
             if span is not None:
-                span._.key = citation_key_at(kind, m, line)
+                span._.key = key
+                span._.alt_key = alt
                 spans.append(span)
     doc.spans["citations"] = spans
     return doc

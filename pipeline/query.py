@@ -248,15 +248,19 @@ def resolve_citation(db: sqlite_utils.Database, text: str) -> list[str]:
         QueryError: nothing cited matches; the message lists the closest cited keys.
     """
     text = text.strip()
+    # a title written with its 文号 or standard number is one citation: either key finds it
+    # (alt_key); a dated title (KEY@DATE, a version the notice repeals) is found by its title
     if STANDARD_RE.search(text):
         key = citation_key("standard", text)
-        rows = db.execute("select id from citations where kind = 'standard' and (key = ? or key like ?)",
-                          [key, key + ".%"]).fetchall()
-    elif re.search(r"〔\d{4}〕|\[\d{4}\]", text):
-        rows = db.execute("select id from citations where key = ?", [citation_key("doc_number", text)]).fetchall()
+        rows = db.execute("select id from citations where (kind = 'standard' and (key = ? or key like ?)) "
+                          "or alt_key = ? or alt_key like ?", [key, key + ".%", key, key + ".%"]).fetchall()
+    elif re.search(r"〔\d{4}〕|\[\d{4}\]|令第\S+号", text):
+        key = citation_key("doc_number", text)
+        rows = db.execute("select id from citations where key = ? or alt_key = ?", [key, key]).fetchall()
     else:
         key = citation_key("title", text if text.startswith("《") else f"《{text}》")
-        rows = db.execute("select id from citations where kind = 'title' and key = ?", [key]).fetchall()
+        rows = db.execute("select id from citations where (kind = 'title' and (key = ? or substr(key, 1, ?) = ?)) "
+                          "or alt_key = ?", [key, len(key) + 1, key + "@", key]).fetchall()
     if rows:
         return [r[0] for r in rows]
     known = [r[0] for r in db.execute("select distinct key from citations")]

@@ -118,7 +118,14 @@ def open_db(path: str | Path = DEFAULT_DB, create: bool = True, readonly: bool =
         # slow down as it grows. 64 MB keeps the indexes of thousands of notices in memory.
         db.execute("PRAGMA cache_size = -65536")
         if version < SCHEMA_VERSION:
-            _create_schema(db, version)
+            # one process creates or upgrades the schema while another run on the same new file
+            # waits for the write lock (BEGIN IMMEDIATE waits BUSY_TIMEOUT), then finds it done
+            db.conn.execute("BEGIN IMMEDIATE")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                _create_schema(db, version)
+            else:
+                db.conn.commit()
         elif db.execute("SELECT EXISTS (SELECT 1 FROM fts_pending)").fetchone()[0]:
             flush_fts(db)  # an interrupted run, or rows saved without extract_paths
     except sqlite3.OperationalError as e:
@@ -181,9 +188,11 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
         db["actor_aliases"].create({"alias": str, "actor_id": str, "source": str}, pk="alias", if_not_exists=True)
         db["actor_relations"].create({"child": str, "parent": str, "rel": str}, pk=("child", "parent", "rel"),
                                      if_not_exists=True)
-        db["citations"].create({"id": str, "key": str, "kind": str, "notice_id": str}, pk="id", if_not_exists=True)
-        if "notice_id" not in db["citations"].columns_dict:
-            db["citations"].add_column("notice_id", str)
+        db["citations"].create({"id": str, "key": str, "kind": str, "notice_id": str, "alt_key": str}, pk="id",
+                               if_not_exists=True)
+        for col in ("notice_id", "alt_key"):  # alt_key: schema 11
+            if col not in db["citations"].columns_dict:
+                db["citations"].add_column(col, str)
         db["obligations"].create({
             "id": str, "notice_id": str, "clause_id": str, "path": str, "actor_id": str, "subject": str,
             "subject_explicit": int, "modality": str, "trigger": str, "action": str, "condition": str,
@@ -342,6 +351,11 @@ def _named(key: str, kind: str, index, not_id: str | None = None, dated: str | N
     return cands[0] if cands else None
 
 
+def _alt_kind(key: str) -> str:
+    """The kind of an ``alt_key``: a 文号 or order number, a standard number, else a title."""
+    return "doc_number" if key.endswith("号") else "standard" if re.match(r"[A-Z]", key) else "title"
+
+
 def resolve_citations(db: sqlite_utils.Database) -> int:
     """Link every citation that names a notice in ``db`` (by its title, the title of the plan a
     印发 notice issues, or its 文号; a dated title ``KEY@DATE`` only to the version known by that
@@ -349,8 +363,8 @@ def resolve_citations(db: sqlite_utils.Database) -> int:
     Returns the number of linked citations."""
     index = _notice_index(db)
     updates = []
-    for cid, key, kind, current in db.execute("select id, key, kind, notice_id from citations"):
-        target = _named(key, kind, index)
+    for cid, key, kind, alt, current in db.execute("select id, key, kind, alt_key, notice_id from citations"):
+        target = _named(key, kind, index) or (_named(alt, _alt_kind(alt), index) if alt else None)
         if target != current:
             updates.append((target, cid))
     with db.conn:
@@ -503,13 +517,13 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
                 "rules": LIST_SEP.join(o.rules) or None})
             for c in o.citations:
                 cid = citation_id(c)
-                cites[cid] = {"id": cid, "key": c.key, "kind": c.kind}
+                cites[cid] = {"id": cid, "key": c.key, "kind": c.kind, "alt_key": c.alt_key}
                 links.append({"obligation_id": o.id, "citation_id": cid, "text": c.text})
         clause_links = []
         for row in clause_rows:
             for c in find_citations(row["text"]):
                 cid = citation_id(c)
-                cites[cid] = {"id": cid, "key": c.key, "kind": c.kind}
+                cites[cid] = {"id": cid, "key": c.key, "kind": c.kind, "alt_key": c.alt_key}
                 clause_links.append({"clause_id": row["id"], "citation_id": cid, "text": c.text})
         _insert(db, "citations", list(cites.values()), ignore=True)
         _insert(db, "clause_citations", clause_links, ignore=True)

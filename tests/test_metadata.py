@@ -150,3 +150,37 @@ def test_status_repealed_superseded_and_never_self_linked(tmp_path):
     assert "cert-accreditation-regulation-2023" in body.implements
     early = {r.name: r for r in q.notices(db, as_of="2017-06-01")}
     assert early["cert-body-administration-measures-2020"].status == "尚未生效"
+
+
+# ------------------------------------------------------------------ citations (#13)
+def test_a_title_and_its_number_are_one_citation_and_forms_are_none():
+    from pipeline.lexicon import find_citations
+
+    # samr-2019-18: the 文号 in brackets after the title
+    (c, plan) = find_citations("为进一步贯彻落实《市场监管总局关于加强认证检测市场监管工作的通知》（国市监认证〔2018〕173号）"
+                               "及市场监管总局《假冒伪劣重点领域治理工作方案（2019—2021）》，")
+    assert (c.kind, c.key, c.alt_key) == ("title", "市场监管总局关于加强认证检测市场监管工作的通知", "国市监认证〔2018〕173号")
+    assert plan.alt_key is None
+    # the kindergarten notice: a standard named by title with its number; cnca-2025-09: number then title
+    (std,) = find_citations("《城市居住区规划设计标准》（GB 50180）")
+    assert (std.kind, std.key, std.alt_key) == ("standard", "GB 50180", "城市居住区规划设计标准")
+    (std,) = find_citations("GB/T 27021《合格评定 管理体系审核认证机构要求》")
+    assert (std.kind, std.key) == ("standard", "GB/T 27021")
+    # mohrss 2008: an order number in brackets
+    (law,) = find_citations("根据《全国年节及纪念日放假办法》（国务院令第513号）的规定")
+    assert law.alt_key == "国务院令第513号"
+    # 认证机构管理办法, the 2019 notice: forms the notice prescribes are no citations
+    assert find_citations("颁发《认证机构批准书》，下达《整改通知书》、《提醒敦促函》") == []
+    assert [c.key for c in find_citations("《国务院办公厅关于印发……的函》")] == ["国务院办公厅关于印发……的函"]
+
+
+def test_a_cited_notice_is_found_by_either_key(tmp_path):
+    from pipeline import query as q
+
+    db = _db_of(tmp_path, [CORPORA / "samr-2019-18-certification-self-inspection.txt",
+                           CORPORA / "more" / "mohrss-monthly-working-time-notice-2008.md",
+                           CORPORA / "more" / "cert-body-administration-measures-2020.md"])
+    assert q.citing_clauses(db, "国市监认证〔2018〕173号")[0].notice == "samr-2019-18-certification-self-inspection"
+    assert q.citing_clauses(db, "全国年节及纪念日放假办法")
+    assert q.citing_clauses(db, "国务院令第513号")
+    assert not any("批准书" in c.key for c in q.citations(db))
