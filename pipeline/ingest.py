@@ -83,6 +83,7 @@ def ingest(source: str | Path | bytes, name: str | None = None, ocr: str = "auto
     if not data.strip():
         raise EmptyInputError(path, "empty file")
     warnings: list[str] = []
+    source_text = ""  # the decoded file, for the comments a markdown or HTML source carries
     if data.startswith(b"%PDF"):
         fmt, raw = "pdf", _pdf_text(data, path, ocr)
         if raw.startswith(_OCR_MARK):
@@ -91,7 +92,7 @@ def ingest(source: str | Path | bytes, name: str | None = None, ocr: str = "auto
     elif data[:4] == b"PK\x03\x04":
         fmt, raw = "docx", _zip_text(data, path)
     else:
-        text = decode(data, path)
+        text = source_text = decode(data, path)
         fmt = detect_format(text)
         raw = {"html": html_to_text, "markdown": markdown_to_text}.get(fmt, lambda s: s)(text)
     raw, truncated = _cut_trailers(raw)
@@ -104,6 +105,11 @@ def ingest(source: str | Path | bytes, name: str | None = None, ocr: str = "auto
         truncated = True
         warnings.append("truncated: the text ends mid-sentence")
     meta = extract_metadata(text)
+    comments = source_comments(source_text) if fmt in ("markdown", "html") else {}
+    if meta["effective"] is None and parse_date_iso(comments.get("EFFECTIVE_FROM")):
+        meta["effective"] = parse_date_iso(comments["EFFECTIVE_FROM"])
+        meta["effective_source"] = f"<!-- EFFECTIVE_FROM: {comments['EFFECTIVE_FROM']} -->"
+    meta["source_status"] = comments.get("STATUS")
     return Notice(
         name=name, source=str(path), format=fmt, text=text,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
@@ -549,6 +555,23 @@ def _iso_date(m: re.Match) -> str | None:
     if not month or not day or not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+_COMMENT = re.compile(r"<!--\s*([A-Z][A-Z_]+)\s*:\s*(.+?)\s*-->")
+
+
+def source_comments(text: str) -> dict[str, str]:
+    """The ``<!-- KEY: value -->`` comments a source site or its scraper left in the file
+    (``STATUS: 现行有效``, ``EFFECTIVE_FROM: 2009-09-01``, ``SOURCE: …``), first value per key."""
+    out: dict[str, str] = {}
+    for k, v in _COMMENT.findall(text):
+        out.setdefault(k, v)
+    return out
+
+
+def parse_date_iso(value: str | None) -> str | None:
+    """``value`` when it is an ISO date (``2009-09-01``), else ``None``."""
+    return value if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
 
 
 def normalise_doc_number(s: str) -> str | None:

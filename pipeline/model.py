@@ -134,6 +134,8 @@ class Notice:
     """The last day of a stated validity period (``有效期至``, ``有效期N年``), ISO."""
     valid_until_source: str | None = None
     """The sentence ``valid_until`` was read from."""
+    source_status: str | None = None
+    """The 时效性 the source site stated in a comment (``<!-- STATUS: 已修改 -->``), as of its download."""
 
 
 @dataclass(frozen=True)

@@ -315,6 +315,9 @@ def superseded(db: sqlite_utils.Database) -> dict[str, str]:
     return newer
 
 
+_STATED = {"已修改": "已被修改", "已被修改": "已被修改", "已废止": "已废止", "失效": "已废止", "已失效": "已废止"}
+"""A source comment's 时效性 (``<!-- STATUS: 已修改 -->``) → the status :func:`notices` gives."""
+
 STATUS_ZH = ("尚未生效", "现行有效", "已被修改", "已废止")
 """时效性 values :func:`notices` gives (as 北大法宝 names them)."""
 
@@ -351,7 +354,9 @@ def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | No
       own validity period (``有效期至``) ended before that day;
     - 已被修改 when a newer version of the same rule, dated by that day, is in the database
       (:func:`superseded`);
-    - 尚未生效 when its 施行日期, or the date of this version, is after that day; else 现行有效.
+    - 尚未生效 when its 施行日期, or the date of this version, is after that day;
+    - what the source site stated in a comment (``<!-- STATUS: 已修改 -->``: 已被修改, 已废止), when
+      the database says nothing else and ``as_of`` is not in the past; else 现行有效.
 
     ``level`` keeps one 效力级别. ``status_reason`` says which fact gave the status.
 
@@ -383,9 +388,9 @@ def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | No
         return min(later, key=lambda v: (dates[v], v)) if later else None
 
     rows = []
-    for nid, name, title, lvl, number, issuer, d, eff, prom, revs, until in db.execute(
+    for nid, name, title, lvl, number, issuer, d, eff, prom, revs, until, stated in db.execute(
             "select id, name, coalesce(title, name), level, doc_number, issuer, date, effective, promulgated, "
-            "revisions, valid_until from notices"):
+            "revisions, valid_until, source_status from notices"):
         if level and lvl != level:
             continue
         if nid in repealed:
@@ -396,6 +401,9 @@ def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | No
             status, why = "已被修改", f"新版本：{replaced_by(name)}"
         elif eff and eff > day or d and d > day:
             status, why = "尚未生效", f"{eff}起施行" if eff and eff > day else f"本版本{d}发布"
+        elif stated in _STATED and day >= _date.today().isoformat():
+            # the source site says so (as of its download), and nothing in the database says otherwise
+            status, why = _STATED[stated], f"来源标注：{stated}"
         else:
             status, why = "现行有效", None
         r = rel.get(nid, {})

@@ -31,7 +31,7 @@ from .model import Clause, Notice, Obligation
 from .actors import load_ontology
 from .lexicon import citation_key, find_citations
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 """1: first release. 2 and 3 (same session): actor ontology (``actors.kind``/``in_lexicon``, ``actor_aliases``,
 ``actor_relations``, ``obligation_actors``, ``actor_counts``: obligations per actor, notice and
 modality, kept with the rows), ``citations.notice_id``, FTS on the texts only. 4: ``changes`` and
@@ -163,9 +163,10 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
             "issuer": str, "date": str, "addressees": str, "attachments": str, "truncated": int,
             "warnings": str, "sha256": str, "text": str, "level": str, "level_source": str, "effective": str,
             "effective_source": str, "promulgated": str, "revisions": str, "history": str, "valid_until": str,
-            "valid_until_source": str}, pk="id", if_not_exists=True)
+            "valid_until_source": str, "source_status": str}, pk="id", if_not_exists=True)
         for col in ("level", "level_source", "effective", "effective_source",  # schema 10
-                    "promulgated", "revisions", "history", "valid_until", "valid_until_source"):  # schema 11
+                    "promulgated", "revisions", "history", "valid_until", "valid_until_source",  # schema 11
+                    "source_status"):  # schema 12
             if col not in db["notices"].columns_dict:
                 db["notices"].add_column(col, str)
         db["relations"].create({"id": str, "notice_id": str, "kind": str, "key": str, "title": str,
@@ -490,7 +491,8 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
             "effective": notice.effective, "effective_source": notice.effective_source,
             "promulgated": notice.promulgated, "revisions": json.dumps(notice.revisions),
             "history": json.dumps([asdict(e) for e in notice.history], ensure_ascii=False),
-            "valid_until": notice.valid_until, "valid_until_source": notice.valid_until_source}])
+            "valid_until": notice.valid_until, "valid_until_source": notice.valid_until_source,
+            "source_status": notice.source_status}])
         _insert(db, "relations", [{"id": f"{nid}:{i}", "notice_id": nid, "kind": r.kind, "key": r.key, "title": r.title,
                                    "doc_number": r.doc_number, "date": r.date, "text": r.text, "evidence": r.evidence,
                                    "target_notice_id": None} for i, r in enumerate(notice.relations)])

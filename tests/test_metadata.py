@@ -184,3 +184,19 @@ def test_a_cited_notice_is_found_by_either_key(tmp_path):
     assert q.citing_clauses(db, "全国年节及纪念日放假办法")
     assert q.citing_clauses(db, "国务院令第513号")
     assert not any("批准书" in c.key for c in q.citations(db))
+
+
+def test_source_comments_and_party_rules(tmp_path):
+    from pipeline import query as q
+    from pipeline.ingest import authority_level
+
+    # <!-- STATUS: 已修改 --> of 国家法律法规数据库: stated, and used when the database holds no newer version
+    n = ingest(CORPORA / "versions" / "cert-accreditation-regulation-2016.md")
+    assert n.source_status == "已修改"
+    db = _db_of(tmp_path, [CORPORA / "versions" / "cert-accreditation-regulation-2016.md"])
+    (row,) = q.notices(db)
+    assert (row.status, row.status_reason) == ("已被修改", "来源标注：已修改")
+    (then,) = q.notices(db, as_of="2004-01-01")  # the comment speaks of its download, not of 2004
+    assert then.status == "现行有效"
+    assert authority_level("中国共产党纪律处分条例", [])[0] == "党内法规"
+    assert authority_level("中共中央办公厅 国务院办公厅关于进一步加强X工作的意见", [])[0] == "规范性文件"
