@@ -643,9 +643,17 @@ def extract_metadata(text: str) -> dict:
             if m:
                 attachments.extend(p for p in re.split(r"\s*\d+[.．]\s*", m.group(1)) if p)
     from . import lifecycle
+    from .lexicon import ORDER_RE, order_key
 
+    # a 令 page sets its number on a line of its own: 国家市场监督管理总局令 / 第 61 号
+    head = re.sub(r"令\s*\n\s*(第\s*[\d一二三四五六七八九十百零〇]+\s*号)", lambda m: "令" + re.sub(r"\s", "", m.group(1)),
+                  "\n".join(head)).split("\n")
     level, level_source = authority_level(title, head)
     header = [ln for ln in head if ln != title]
+    order_line = next((m for ln in header if (m := ORDER_RE.fullmatch(ln.strip()))), None)
+    if order_line:  # the order that promulgates the text: its number, and its organ issues it
+        doc_number = doc_number or order_key(order_line)
+        issuer = order_line.group(1)[:-1]
     events = lifecycle.history(header)
     facts = lifecycle.version_facts(events)
     published = [d for ln in head if _HISTORY_LINE.match(ln) and re.search("公布|发布|印发|颁布", ln) for d in all_dates(ln)]
@@ -655,10 +663,12 @@ def extract_metadata(text: str) -> dict:
     first_article = next((ln for ln in lines if re.match(r"^第一条", ln)), None)
     relations = lifecycle.relations(text, header, first_article)
     valid_until, valid_source = lifecycle.validity_end(text, effective or facts["promulgated"] or date)
+    # 《…》已经……会议通过，现予公布: the order is the promulgation, on the date it is signed
+    by_order = date if any(re.search(r"现予(公布|发布|施行)|予以公布", ln) for ln in header) else None
     return {"title": title, "doc_number": doc_number, "issuer": issuer, "date": date,
             "addressees": addressees, "attachments": tuple(attachments), "level": level,
             "level_source": level_source, "effective": effective, "effective_source": effective_source,
-            "promulgated": facts["promulgated"] or (min(published) if published else None),
+            "promulgated": facts["promulgated"] or by_order or (min(published) if published else None),
             "revisions": facts["revisions"], "history": tuple(events), "relations": tuple(relations),
             "valid_until": valid_until, "valid_until_source": valid_source}
 
@@ -670,7 +680,7 @@ def authority_level(title: str | None, head: list[str]) -> tuple[str | None, str
     words it matched (``header.department_order: 国家质量监督检验检疫总局令第``)."""
     from .lexicon import load_lexicon
 
-    header = "\n".join(ln for ln in head[1:] if ln != title)
+    header = "\n".join(ln for ln in head if ln != title)
     for rule in load_lexicon("levels.json")["rules"]:
         h = re.search(rule["header"], header) if rule["header"] else None
         t = re.search(rule["title"], title or "") if rule["title"] else None

@@ -200,3 +200,18 @@ def test_source_comments_and_party_rules(tmp_path):
     assert then.status == "现行有效"
     assert authority_level("中国共产党纪律处分条例", [])[0] == "党内法规"
     assert authority_level("中共中央办公厅 国务院办公厅关于进一步加强X工作的意见", [])[0] == "规范性文件"
+
+
+def test_an_order_page_gives_number_organ_level_and_promulgation(tmp_path):
+    # the layout of a 令 page (order line, number line, 现予公布 preamble, signer, date); the
+    # articles are 认证机构管理办法's own
+    page = tmp_path / "order.txt"
+    page.write_text("国家市场监督管理总局令\n第 31 号\n"
+                    "《认证机构管理办法》已经国家市场监督管理总局局务会议审议通过，现予公布，自2018年1月1日起施行。\n"
+                    "局长  张某\n2020年10月23日\n认证机构管理办法\n"
+                    "第一条 为了加强对认证机构的监督管理，规范认证活动，提高认证有效性，根据《中华人民共和国认证认可条例》"
+                    "等有关法律、行政法规的规定，制定本办法。\n"
+                    "第二条 本办法所称认证机构，是指依法取得资质，独立进行合格评定的具有法人资格的证明机构。\n", encoding="utf-8")
+    n = ingest(page)
+    assert (n.level, n.doc_number, n.issuer) == ("部门规章", "国家市场监督管理总局令第31号", "国家市场监督管理总局")
+    assert (n.promulgated, n.effective) == ("2020-10-23", "2018-01-01")
