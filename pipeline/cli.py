@@ -7,6 +7,7 @@ have been extracted.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from functools import wraps
 from pathlib import Path
@@ -176,6 +177,30 @@ def _open(db_path):
     return open_db(db_path, create=False, readonly=True)
 
 
+def _fit_widths(want: list[int], room: int, least: list[int], keep: int = 16) -> list[int]:
+    """Column widths (terminal cells) summing to at most ``room`` where possible: columns of at
+    most ``keep`` cells (IDs, dates, counts) keep their width, the others share what is left in
+    proportion to the square root of their width (a long action gets more than a notice label,
+    not all of it); a column narrower than its share keeps its width. Never under ``least`` (per
+    column: its header's width, at least 4)."""
+    out = list(want)
+    flex = [k for k, w in enumerate(want) if w > keep]
+    left = room - sum(w for k, w in enumerate(want) if k not in flex)
+    while flex:
+        weight = sum(want[k] ** 0.5 for k in flex)
+        share = {k: max(least[k], 4, int(left * want[k] ** 0.5 / weight)) for k in flex}
+        small = [k for k in flex if want[k] <= share[k]]
+        if not small:
+            for k in flex:
+                out[k] = share[k]
+            break
+        for k in small:
+            out[k] = want[k]
+            left -= want[k]
+            flex.remove(k)
+    return out
+
+
 def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str, data=None, columns: list[str] | None = None) -> None:
     """Print ``rows`` (flat dicts) as a rich table, CSV or JSON (``data``: the full JSON value);
     ``columns`` gives the CSV header when there are no rows."""
@@ -196,14 +221,25 @@ def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str, data=None, 
     if not rows:
         click.echo(f"{title}: none found")
         return
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
+    cells = [["" if v is None else str(v) for v in r.values()] for r in rows]
+    cols = list(rows[0])
+    console = Console()
+    width = max(100, console.width)
+    # column widths computed here (rich measures every cell of every column otherwise, most of the
+    # time of a long listing): the widest cell, the long text columns shrunk to fit the terminal
+    want = [max([cell_len(c) for c in col] + [cell_len(name)]) for name, col in zip(cols, zip(*cells))]
+    room = width - 3 * len(cols) - 1
+    if sum(want) > room:
+        want = _fit_widths(want, room, [cell_len(name) for name in cols])
     table = Table(title=f"{title} ({len(rows)})")
-    for col in (rows[0] if rows else {"": ""}):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        table.add_row(*["" if v is None else str(v) for v in r.values()])
-    Console(width=max(160, Console().width)).print(table)
+    for name, w in zip(cols, want):
+        table.add_column(name, overflow="fold", width=w)
+    for r in cells:
+        table.add_row(*r)
+    Console(width=width).print(table)
 
 
 _OB_COLUMNS = ["notice", "clause", "subject", "actor", "modality", "action", "condition", "deadline", "due", "id"]
@@ -230,7 +266,26 @@ def _scope_options(f):
     return _ALL_VERSIONS(f)
 
 
-def _ob_row(o) -> dict:
+def notice_label(name: str, title: str | None, doc_number: str | None) -> str:
+    """A short label for a notice in a terminal table: its 文号 (an order number too), else its
+    title without 中华人民共和国 and 关于 (at most 14 characters), else its name."""
+    if doc_number:
+        return doc_number
+    if title:
+        t = re.sub(r"^中华人民共和国", "", title)
+        t = t.split("关于", 1)[1] if "关于" in t[:12] and not t.startswith("关于") else t
+        return t if len(t) <= 14 else t[:13] + "…"
+    return name
+
+
+def _ob_row(o, short: bool = False) -> dict:
+    if short:  # the terminal: fewer, shorter columns (every field is in --json / --csv)
+        from .model import MODALITY_ZH
+        return {"notice": notice_label(o.notice, o.title, o.doc_number), "clause": o.path or "（序言）",
+                "subject": o.subject + (f"（{o.actor}）" if o.actor and o.actor != o.subject else ""),
+                "": MODALITY_ZH.get(o.modality, o.modality),
+                "action": (f"〔{o.condition}〕" if o.condition else "") + o.action,
+                "deadline": " ".join(x for x in (o.deadline_text, o.deadline_date) if x), "id": o.id}
     return {"notice": o.notice, "clause": o.path, "subject": o.subject, "actor": o.actor, "modality": o.modality,
             "action": o.action,
             "condition": o.condition or "", "deadline": o.deadline_text or "", "due": o.deadline_date or "",
@@ -289,7 +344,8 @@ def query_obligations(actor, exact, modality, notice, due_before, due_after, cit
     rows = q.obligations(db, actor=actor, exact=exact, modality=list(modality) or None, notice=notice,
                          due_before=due_before, due_after=due_after, cites=cites, text=text, clause=clause_path,
                          limit=limit, current_only=current, in_force=in_force, level=level)
-    _emit([_ob_row(o) for o in rows], as_json, as_csv, "obligations", rows, columns=_OB_COLUMNS)
+    _emit([_ob_row(o, short=not (as_json or as_csv)) for o in rows], as_json, as_csv, "obligations", rows,
+          columns=_OB_COLUMNS)
     _note_superseded(db, current)
 
 
@@ -338,7 +394,16 @@ def query_actors(include_unbound, all_versions, in_force, level, db_path, as_jso
              "total": a.total, **{m: a.by_modality.get(m, 0) for m in MODALITIES},
              "notices": "; ".join(f"{k} {v}" for k, v in a.by_notice.items()), "broader": "; ".join(a.broader)}
             for a in rows]
+    if not (as_json or as_csv):  # the terminal: one line per actor (per-notice counts: --csv/--json)
+        from .model import MODALITY_ZH
+        flat = [{"actor": a.name + ("" if a.in_lexicon else " *"), "kind": a.kind, "total": a.total,
+                 **{MODALITY_ZH[m]: a.by_modality.get(m, 0) or "" for m in MODALITIES},
+                 "notices": len(a.by_notice), "broader": "; ".join(p.split(" ", 1)[1] for p in a.broader)}
+                for a in rows]
     _emit(flat, as_json, as_csv, "actors", rows)
+    if not (as_json or as_csv):
+        click.echo("* not in the actor lexicon (found by grammar); --csv or --json give the counts per notice",
+                   err=True)
     _note_superseded(db, not all_versions)
 
 
@@ -359,6 +424,17 @@ def query_deadlines(as_of, actor, all_versions, in_force, level, db_path, as_jso
             for d in rep.dated]
     for kind, rows in (("recurring", rep.recurring), ("immediate", rep.immediate), ("relative", rep.relative)):
         flat += [{"due": "", "status": kind, "days": "", **_ob_row(o)} for o in rows]
+    if not (as_json or as_csv):  # the terminal: the date with its status in one column
+        said = {"overdue": "逾期", "upcoming": "未到期", "recurring": "定期", "immediate": "立即", "relative": "相对期限"}
+
+        def when(d):
+            return f"{d.obligation.deadline_date}（{said[d.status]}{abs(d.days)}天）"
+
+        flat = [{"due": when(d), **{k: v for k, v in _ob_row(d.obligation, True).items() if k != "deadline"},
+                 "deadline": d.obligation.deadline_text or ""} for d in rep.dated]
+        for kind, rows in (("recurring", rep.recurring), ("immediate", rep.immediate), ("relative", rep.relative)):
+            flat += [{"due": said[kind], **{k: v for k, v in _ob_row(o, True).items() if k != "deadline"},
+                      "deadline": o.deadline_text or ""} for o in rows]
     _emit(flat, as_json, as_csv, f"deadlines as of {rep.as_of}", rep)
     _note_superseded(db, not all_versions)
 

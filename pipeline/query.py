@@ -26,7 +26,6 @@ from datetime import date
 import sqlite_utils
 
 from .actors import closest, load_ontology, narrower
-from .diff import similarity
 from .store import LIST_SEP
 from .errors import QueryError
 from .model import MODALITIES
@@ -775,6 +774,8 @@ def similar_obligations(db: sqlite_utils.Database, ob: ObligationRow, exclude_no
         "select o.id, o.action, o.notice_id from obligations o where o.rowid in "
         "(select rowid from obligations_fts where obligations_fts match ? order by rank limit ?) and o.id != ?",
         [query, candidates, ob.id]).fetchall()
+    from .diff import similarity  # imported here: `regpipe query` starts without the diff stage
+
     scored = [(oid, similarity(action, a)) for oid, a, nid in rows if nid != exclude_notice]
     scored = sorted(((oid, s) for oid, s in scored if s >= threshold), key=lambda x: -x[1])
     by_id = {o.id: o for o in obligations_by_ids(db, [oid for oid, _ in scored])}

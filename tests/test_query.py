@@ -277,3 +277,20 @@ def test_graph_export_of_current_versions_leaves_old_ones_out(db, tmp_path):
     assert cur.number_of_nodes() < full.number_of_nodes()
     actors = [n for n, d in cur.nodes(data=True) if d["kind"] == "actor"]
     assert "actor:认证机构" in actors
+
+
+def test_terminal_tables_fit_100_columns_with_short_notice_labels(corpus_run):
+    from rich.cells import cell_len
+
+    db = str(corpus_run[2])
+    for args in (["query", "obligations", "--actor", "认证机构"], ["query", "deadlines"], ["query", "actors"],
+                 ["query", "notices"]):
+        res = CliRunner().invoke(cli, [*args, "--db", db])
+        assert res.exit_code == 0, res.output
+        lines = res.stdout.splitlines()
+        assert len(lines) > 5 and max(cell_len(x) for x in lines) <= 100, args
+    out = CliRunner().invoke(cli, ["query", "obligations", "--actor", "认证机构", "--db", db]).stdout
+    assert "国务院" in out and "cert-accreditation" not in out  # its 文号 (国务院令第390号), not the slug
+    # JSON keeps every field and the notice name, and never escapes Chinese
+    js = CliRunner().invoke(cli, ["query", "obligations", "--actor", "认证机构", "--json", "--db", db]).stdout
+    assert "\\u" not in js and '"notice": "cert-accreditation-regulation-2023"' in js
