@@ -321,7 +321,8 @@ def _obligation_filters(f):
             click.option("--due-before", help="ISO date: dated deadline before it."),
             click.option("--due-after", help="ISO date: dated deadline on or after it."),
             click.option("--cites", help="A cited law, rule, standard or 文号, however written."),
-            click.option("--text", help="Full-text search (Chinese) in actor, action and condition."))):
+            click.option("--text", help="Full-text search (Chinese): terms separated by spaces, all of which must "
+                                        "occur in the actor, action, condition or clause text."))):
         f = opt(f)
     return f
 
@@ -340,7 +341,7 @@ def query_obligations(actor, exact, modality, notice, due_before, due_after, cit
     or --notice names one)."""
     from . import query as q
     db = _open(db_path)
-    current = not all_versions and not notice
+    current = not all_versions
     rows = q.obligations(db, actor=actor, exact=exact, modality=list(modality) or None, notice=notice,
                          due_before=due_before, due_after=due_after, cites=cites, text=text, clause=clause_path,
                          limit=limit, current_only=current, in_force=in_force, level=level)

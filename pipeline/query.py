@@ -267,13 +267,26 @@ def resolve_citation(db: sqlite_utils.Database, text: str) -> list[str]:
 
 
 def _notice_ids(db: sqlite_utils.Database, notice: str) -> list[str]:
-    rows = db.execute("select id from notices where id = ? or name = ? or doc_number = ? or title = ?",
-                      [notice] * 4).fetchall()
-    if not rows:
-        rows = db.execute("select id from notices where instr(name, ?) or instr(coalesce(title, ''), ?)",
-                          [notice] * 2).fetchall()  # a part of a name, as written: % and _ are no wildcards
+    """The notices ``notice`` names as a whole: an ID, a name, a 文号 or order number (however
+    bracketed: ``市监认证[2019]18号``), or a title (``认证认可条例`` = ``中华人民共和国认证认可条例``:
+    every version of it).
+
+    Raises:
+        QueryError: no notice has that name; a part of names or titles lists the notices it is
+            part of (``test`` is no notice, ``shanghai-inspection-testing-regulation-2024`` is).
+    """
+    number = citation_key("doc_number", notice) if re.search(r"[〔\[［【]\d{4}[〕\]］】]", notice) else notice
+    key = citation_key("title", notice if notice.startswith("《") else f"《{notice}》")
+    rows = [nid for nid, name, num, title in db.execute("select id, name, doc_number, title from notices")
+            if notice in (nid, name) or num in (notice, number)
+            or title and (title == notice or citation_key("title", f"《{title}》") == key)]
     if rows:
-        return [r[0] for r in rows]
+        return rows
+    part = [r[0] for r in db.execute("select name from notices where instr(name, ?) or instr(coalesce(title, ''), ?) "
+                                     "order by name", [notice] * 2)]  # as written: % and _ are no wildcards
+    if part:
+        raise QueryError(f"no notice is named {notice!r}; it is part of {len(part)} "
+                         f"(name one whole: its name, 文号 or title)", suggestions=part[:8])
     known = [r[0] for r in db.execute("select name from notices")]
     raise QueryError(f"no notice {notice!r}", suggestions=closest(notice, known))
 
@@ -471,16 +484,22 @@ def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool
         due_before / due_after: ISO dates; only obligations with a dated deadline in range
             (``due_before`` exclusive, ``due_after`` inclusive).
         cites: a cited title, standard or document number, however written.
-        text: full-text search in subject, action and condition (3+ characters use the
-            trigram index; shorter strings a substring scan).
+        text: full-text search: terms separated by spaces, each of which must occur in the
+            obligation's subject, action or condition or in its clause's text (3+ characters use
+            the trigram index; shorter ones and clause texts a substring scan).
         clause: a clause path; the clause and everything under it.
         limit: at most this many rows.
         with_deadline: only obligations that have a deadline.
-        current_only, in_force, level: which notices (:func:`notice_scope`).
+        current_only, in_force, level: which notices (:func:`notice_scope`); a ``notice`` given
+            by its own name or ID is kept even when superseded (a title names every version, and
+            ``current_only`` keeps the current one).
     Raises:
         QueryError: unknown actor, notice, citation, modality or level.
     """
     where, params = [], []
+    if notice and current_only and db.execute("select 1 from notices where name = ? or id = ?",
+                                              [notice, notice]).fetchone():
+        current_only = False  # a version named by its own name is shown even if superseded
     cond, args = _scope_sql(notice_scope(db, current_only, in_force, level), "o.notice_id")
     if cond:
         where.append(cond)
@@ -513,13 +532,15 @@ def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool
         where.append(f"(o.id in (select obligation_id from obligation_citations where citation_id in ({marks})) "
                      f"or o.clause_id in (select clause_id from clause_citations where citation_id in ({marks})))")
         params += cids + cids
-    if text:
-        if len(text) >= 3:
-            where.append("o.rowid in (select rowid from obligations_fts where obligations_fts match ?)")
-            params.append(_fts_phrase(text))
+    for term in (text or "").split():  # several terms: every one must occur (AND)
+        clause_hit = "o.clause_id in (select id from clauses where instr(text, ?))"
+        if len(term) >= 3:
+            where.append(f"(o.rowid in (select rowid from obligations_fts where obligations_fts match ?) or {clause_hit})")
+            params += [_fts_phrase(term), term]
         else:
-            where.append("(instr(o.action, ?) or instr(coalesce(o.condition, ''), ?) or instr(o.subject, ?))")
-            params += [text] * 3
+            where.append(f"(instr(o.action, ?) or instr(coalesce(o.condition, ''), ?) or instr(o.subject, ?) "
+                         f"or {clause_hit})")
+            params += [term] * 4
     if with_deadline:
         where.append("o.deadline_kind is not null")
     if clause:

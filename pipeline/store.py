@@ -106,6 +106,24 @@ def open_db(path: str | Path = DEFAULT_DB, create: bool = True, readonly: bool =
                          "(the schema is upgraded in place; existing rows are kept)")
     if readonly:
         return db
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            return _prepare(db, path, version)
+        except StoreError as e:
+            # two runs opening one new file at once: SQLite answers some of the first lock
+            # requests (the journal-mode switch, a schema read upgraded to a write) with "locked"
+            # at once instead of waiting; try again until BUSY_TIMEOUT has passed
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            if db.conn.in_transaction:
+                db.conn.rollback()
+            time.sleep(0.2)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _prepare(db: sqlite_utils.Database, path: Path, version: int) -> sqlite_utils.Database:
+    """Set the connection's pragmas and create or upgrade the schema (:func:`open_db`)."""
     try:
         db.execute("PRAGMA foreign_keys = ON")
         # write-ahead log: a commit appends to the log instead of rewriting pages and syncing twice;

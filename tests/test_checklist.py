@@ -135,7 +135,7 @@ def test_different_conditions_are_not_merged(cert_bodies):
 
 
 def test_filters_are_those_of_the_obligation_query(db):
-    only = build_checklist(db, actor="认证机构", exact=True, modality="must_not", notice="cnca-2025-09")
+    only = build_checklist(db, actor="认证机构", exact=True, modality="must_not", notice="cnca-2025-09-management-system-certification")
     assert only.items and {(i.actor, i.modality) for i in only.items} == {("认证机构", "must_not")}
     due = build_checklist(db, due_before="2020-01-01")
     # 国办函〔2018〕71号 (2018-12-31, 2019-12-31), 市监认证〔2019〕18号 (2019-06-30) and the dated goals of

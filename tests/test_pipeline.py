@@ -199,7 +199,7 @@ def test_schema_5_database_is_upgraded_in_place(tmp_path):
     assert not db.execute("select name from sqlite_master where type = 'trigger' and name like 'clauses_%'").fetchall()
     assert db.execute("select count(*) from obligations_fts where obligations_fts match ?", ['"自查报告"']).fetchone()[0]
     from pipeline import query
-    rows = query.obligations(db, notice="samr-2019-18")
+    rows = query.obligations(db, notice="samr-2019-18-certification-self-inspection")
     assert rows and all(r.actors for r in rows)
     linked = {oid: a for oid, a in db.execute("select obligation_id, actor_id from obligation_actors")}
     assert all(linked[r.id] in r.actors for r in rows)

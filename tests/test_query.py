@@ -23,7 +23,7 @@ def db(corpus_run):
 
 def test_auditor_obligations_in_cnca_2025_09_are_exactly_clause_15(db):
     # （十五）审核员不得接受……，应当主动告知……: two duties, nothing bound to another actor
-    rows = q.obligations(db, actor="审核员", notice="cnca-2025-09")
+    rows = q.obligations(db, actor="审核员", notice="cnca-2025-09-management-system-certification")
     assert [(r.path, r.modality) for r in rows] == [("二/（十五）", "must_not"), ("二/（十五）", "must")]
     assert all("审核员" in r.actors for r in rows)
 
@@ -80,20 +80,25 @@ def test_citations_resolved_however_written(db):
 
 
 def test_filters_combine(db):
-    rows = q.obligations(db, actor="认证机构", modality="must_not", notice="cnca-2025-09")
+    rows = q.obligations(db, actor="认证机构", modality="must_not", notice="cnca-2025-09-management-system-certification")
     assert rows and all(r.modality == "must_not" for r in rows)
     assert all(r.notice.startswith("cnca-2025-09") for r in rows)
     due = q.obligations(db, due_before="2027-01-01", due_after="2026-01-01")
     assert due and all("2026-01-01" <= r.deadline_date < "2027-01-01" for r in due)
-    under = q.obligations(db, notice="cnca-2025-09", clause="二")
+    under = q.obligations(db, notice="cnca-2025-09-management-system-certification", clause="二")
     assert under and all(r.path.startswith("二/") or r.path == "二" for r in under)
 
 
 def test_full_text_search_on_chinese(db):
+    texts = {r[0]: r[1] for r in db.execute("select id, text from clauses")}
+
+    def said(r):  # the obligation's own fields, or its clause's text
+        return r.action + (r.condition or "") + r.subject + texts.get(r.clause_id, "")
     rows = q.obligations(db, text="执业资格注册")
-    assert rows and all("执业资格注册" in (r.action + (r.condition or "") + r.subject) for r in rows)
+    assert rows and all("执业资格注册" in said(r) for r in rows)
+    assert any("执业资格注册" in r.action + (r.condition or "") + r.subject for r in rows)
     short = q.obligations(db, text="保密")  # under three characters: substring scan
-    assert short and all("保密" in (r.action + (r.condition or "") + r.subject) for r in short)
+    assert short and all("保密" in said(r) for r in short)
 
 
 def test_deadlines_as_of_split_overdue_upcoming_and_kinds(db):
@@ -106,7 +111,7 @@ def test_deadlines_as_of_split_overdue_upcoming_and_kinds(db):
 
 
 def test_show_gives_clause_text_headings_and_neighbours(db):
-    ob = q.obligations(db, actor="审核员", notice="cnca-2025-09")[0]
+    ob = q.obligations(db, actor="审核员", notice="cnca-2025-09-management-system-certification")[0]
     r = q.show(db, ob.id)
     assert r.kind == "obligation" and "审核员不得接受" in r.clause_text
     assert r.headings and r.headings[0][0] == "二"
@@ -120,11 +125,11 @@ def test_show_gives_clause_text_headings_and_neighbours(db):
 def test_cli_formats_and_errors(corpus_run):
     db_path = str(corpus_run[2])
     runner = CliRunner()
-    res = runner.invoke(cli, ["query", "obligations", "--actor", "审核员", "--notice", "cnca-2025-09",
+    res = runner.invoke(cli, ["query", "obligations", "--actor", "审核员", "--notice", "cnca-2025-09-management-system-certification",
                               "--json", "--db", db_path])
-    assert res.exit_code == 0 and len(json.loads(res.output)) == 2
+    assert res.exit_code == 0 and len(json.loads(res.stdout)) == 2
     res = runner.invoke(cli, ["query", "actors", "--csv", "--db", db_path])
-    rows = list(csv.DictReader(io.StringIO(res.output)))
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
     assert rows[0]["actor"] == "认证机构" and int(rows[0]["total"]) > 100
     res = runner.invoke(cli, ["query", "obligations", "--actor", "认证机够", "--db", db_path])
     assert res.exit_code == 1 and "认证机构" in res.output and "Traceback" not in res.output
@@ -294,3 +299,27 @@ def test_terminal_tables_fit_100_columns_with_short_notice_labels(corpus_run):
     # JSON keeps every field and the notice name, and never escapes Chinese
     js = CliRunner().invoke(cli, ["query", "obligations", "--actor", "认证机构", "--json", "--db", db]).stdout
     assert "\\u" not in js and '"notice": "cert-accreditation-regulation-2023"' in js
+
+
+def test_text_terms_are_anded_over_obligation_and_clause_text(db):
+    both = q.obligations(db, text="审核 证书")
+    one = q.obligations(db, text="审核")
+    assert both and len(both) < len(one)
+    texts = {r[0]: r[1] for r in db.execute("select id, text from clauses")}
+    for o in both:
+        seen = " ".join([o.subject, o.action, o.condition or "", texts.get(o.clause_id, "")])
+        assert "审核" in seen and "证书" in seen
+
+
+def test_notice_is_named_whole_and_a_part_lists_candidates(db):
+    with pytest.raises(QueryError, match="part of 2") as e:
+        q.obligations(db, notice="test")
+    assert "shanghai-inspection-testing-regulation-2024" in str(e.value.suggestions)
+    # a title names every version; the current one is kept unless all versions are asked for
+    assert {o.notice for o in q.obligations(db, notice="认证认可条例", current_only=True)} == {
+        "cert-accreditation-regulation-2023"}
+    # a version named by its own name is shown though superseded; a 文号 however bracketed
+    assert {o.notice for o in q.obligations(db, notice="cert-accreditation-regulation-2016", current_only=True)} == {
+        "cert-accreditation-regulation-2016"}
+    assert {o.notice for o in q.obligations(db, notice="市监认证[2019]18号")} == {
+        "samr-2019-18-certification-self-inspection"}
