@@ -207,7 +207,7 @@ def build_checklist(db: sqlite_utils.Database, actor: str | None = None, exact: 
             id=r.id, actor=a, actors=r.actors or (r.subject,), modality=r.modality,
             modality_zh=MODALITY_ZH.get(r.modality, r.modality),
             requirement=requirement_sentence(r.subject, r.trigger, r.action, r.condition, r.modality)
-            + INFERRED_NOTE.get(r.subject_source, ""),
+            + _listed(db, r) + INFERRED_NOTE.get(r.subject_source, ""),
             subject=r.subject, trigger=r.trigger, action=r.action, condition=r.condition,
             deadline_date=r.deadline_date, deadline_text=r.deadline_text, deadline_kind=r.deadline_kind,
             overdue=bool(r.deadline_date and r.deadline_date < as_of), sources=sources,
@@ -227,7 +227,20 @@ def build_checklist(db: sqlite_utils.Database, actor: str | None = None, exact: 
 
 
 def _clause_texts(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
-    return dict(query.in_chunks(db, "select id, coalesce(nullif(body, ''), text) from clauses where id in ({})", set(ids)))
+    """Clause ID → its display text, followed by the items listed under it when the clause
+    points to them (:func:`pipeline.query.with_listed_items`)."""
+    texts = dict(query.in_chunks(db, "select id, coalesce(nullif(body, ''), text) from clauses where id in ({})", set(ids)))
+    return {cid: query.with_listed_items(db, cid, text) for cid, text in texts.items()}
+
+
+def _listed(db: sqlite_utils.Database, r: query.ObligationRow) -> str:
+    """The items a duty points to (``有下列情形之一的，认证机构应当注销认证证书``: the 情形 listed
+    under its clause), one per line after the requirement; ``""`` for a duty that points to none."""
+    said = (r.condition or "") + r.action
+    if not r.clause_id or not query.points_to_list(said):
+        return ""
+    items = query.listed_items(db, r.clause_id)
+    return "：\n" + "\n".join(f"{label}{text}" for label, text in items) if items else ""
 
 
 def _norm(text: str) -> str:

@@ -27,10 +27,15 @@ from .model import MODALITIES, MODALITY_ZH
 FORMATS = ("xlsx", "csv", "md", "json")
 """Formats :func:`write_checklist` writes."""
 
-COLUMNS = (("编号", 18), ("义务主体", 14), ("共同主体", 14), ("义务类型", 8), ("要求", 60), ("期限", 12),
-           ("期限原文", 18), ("逾期", 6), ("来源文件", 30), ("文号", 20), ("条款", 14), ("条款原文", 70),
-           ("引用", 28), ("负责人", 10), ("状态", 10), ("证据", 24), ("备注", 24))
-"""Column headers and their XLSX widths (in characters)."""
+COLUMNS = (("编号", 17), ("义务主体", 12), ("共同主体", 12), ("义务类型", 7), ("要求", 48), ("期限", 11),
+           ("期限原文", 14), ("逾期", 5), ("来源文件", 20), ("文号", 16), ("条款", 12), ("条款原文", 56),
+           ("引用", 18), ("负责人", 8), ("状态", 8), ("证据", 14), ("备注", 14))
+"""Column headers and their XLSX widths (in Excel's width unit: one Latin digit; a Chinese
+character takes two), chosen so that a sheet printed landscape on A4 and fitted to the page
+width stays readable."""
+
+_LINE_PT = 15.0  # the height of one line of 11-point text, in points
+_MAX_ROW_PT = 409.0  # Excel's largest row height
 
 _CELL_MAX = 32000  # Excel holds at most 32,767 characters in a cell
 
@@ -209,13 +214,22 @@ def to_workbook(checklist: Checklist):
     ws.append(["涉及文件", "文号", "日期", "条目数", "文件名"])
     for cell in ws[ws.max_row]:
         cell.font, cell.fill = bold, head_fill
+    widths = {"A": 44, "B": 30, "C": 12, "D": 8, "E": 44, "F": 8, "G": 8, "H": 8}
     for name, title, number, day, n in checklist.notices:
         ws.append([_cell(title), number or "", _excel_date(day), n, name])
+        row = ws.max_row
+        for c in range(1, 6):
+            ws.cell(row, c).alignment = wrap
         if day:
-            ws.cell(ws.max_row, 3).number_format = "yyyy-mm-dd"
-    for col, width in zip("ABCDEFGH", (40, 22, 12, 8, 8, 8, 8, 8)):
+            ws.cell(row, 3).number_format = "yyyy-mm-dd"
+        lines = max(-(-_cells_wide(v) // (w - 1)) for v, w in ((title or "", widths["A"]), (number or "", widths["B"]),
+                                                             (name, widths["E"])))
+        ws.row_dimensions[row].height = min(_MAX_ROW_PT, max(1, lines) * _LINE_PT + 2)
+    # 概览: the summary lines run across the empty cells to their right; the actor table and the
+    # notice table share the columns (义务主体 / 涉及文件, counts / 文号, 日期, 条目数, 文件名)
+    for col, width in widths.items():
         ws.column_dimensions[col].width = width
-    ws.column_dimensions["E"].width = 36
+    _print_setup(ws, ws.max_row, titles=False)
 
     status_col = get_column_letter([c for c, _ in COLUMNS].index("状态") + 1)
     date_col = [c for c, _ in COLUMNS].index("期限") + 1
@@ -227,9 +241,11 @@ def to_workbook(checklist: Checklist):
         r = 1  # openpyxl's max_row scans every cell: track the row number instead
         for it in (i for i in checklist.items if i.actor == actor):
             row = item_row(it)
+            height = row_height(row)
             row["期限"] = _excel_date(it.deadline_date)
             sheet.append([_cell(v) for v in row.values()])
             r += 1
+            sheet.row_dimensions[r].height = height
             for c in range(1, len(COLUMNS) + 1):  # sheet[r] would also scan every cell
                 cell = sheet.cell(r, c)
                 cell.alignment = wrap
@@ -244,6 +260,7 @@ def to_workbook(checklist: Checklist):
                     sheet.cell(r, date_col + 2).font = late_font
         for i, (_, width) in enumerate(COLUMNS, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width
+        _print_setup(sheet, r)
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{r}"
         dv = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True,
@@ -251,6 +268,44 @@ def to_workbook(checklist: Checklist):
         dv.add(f"{status_col}2:{status_col}{max(r, 2)}")
         sheet.add_data_validation(dv)
     return wb
+
+
+def _cells_wide(text: str) -> int:
+    """Display width of ``text`` in Excel's width unit: two for a wide (CJK) character, one else."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def row_height(row: dict) -> float:
+    """The height (points) at which every cell of ``row`` (keyed by :data:`COLUMNS` headers)
+    shows its whole wrapped text at the column widths of :data:`COLUMNS`: the tallest cell's
+    line count (each paragraph wrapped at its column's width) times one line, at most Excel's
+    409 points."""
+    lines = 1
+    for (name, width), value in zip(COLUMNS, row.values()):
+        text = str(value or "")
+        n = sum(max(1, -(-_cells_wide(p) // max(1, width - 1))) for p in text.split("\n")) if text else 1
+        lines = max(lines, n)
+    return min(_MAX_ROW_PT, lines * _LINE_PT + 2)
+
+
+def _print_setup(sheet, last_row: int, titles: bool = True) -> None:
+    """Print ``sheet`` landscape on A4, fitted to the page width (as many pages down as it
+    takes), narrow margins, the header row repeated on every page, page numbers in the footer."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # any number of pages down
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.print_options.gridLines = True
+    if titles:
+        sheet.print_title_rows = "1:1"
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def _cell(value):

@@ -674,6 +674,7 @@ def show(db: sqlite_utils.Database, item_id: str, similar: int = 5) -> ShowResul
                                           [item_id[:4] + "%"] * 2)]
         raise QueryError(f"no obligation or clause with ID {item_id!r}", suggestions=known)
     cid, nid, path, text, parent, notice, title = cl
+    text = with_listed_items(db, cid, text)
     headings = []
     while parent:
         p = db.execute("select path, coalesce(nullif(body, ''), text), parent_path from clauses "
@@ -753,6 +754,34 @@ def _terms_used(db: sqlite_utils.Database, notice_id: str, path: str, text: str)
     return out
 
 
+def points_to_list(text: str) -> bool:
+    """Whether ``text`` points to items listed under its clause (``下列``, ``以下``, ``如下``,
+    ``上述``: word class ``list_reference`` of ``data/grammar.json``)."""
+    from .lexicon import load_lexicon
+
+    words = [e["word"] for e in load_lexicon("grammar.json")["classes"]["list_reference"]["entries"]]
+    return any(w in text for w in words)
+
+
+def listed_items(db: sqlite_utils.Database, clause_id: str) -> list[tuple[str, str]]:
+    """(label, text) of the clauses directly under ``clause_id``, in document order."""
+    row = db.execute("select notice_id, path from clauses where id = ?", [clause_id]).fetchone()
+    if row is None:
+        return []
+    return [(label, text) for label, text in db.execute(
+        "select label, coalesce(nullif(body, ''), text) from clauses where notice_id = ? and parent_path = ? "
+        "and kind not in ('chapter', 'section') order by ord", list(row))]
+
+
+def with_listed_items(db: sqlite_utils.Database, clause_id: str, text: str) -> str:
+    """``text`` (the clause's own) followed by the items listed under it, one per line, when it
+    points to them (:func:`points_to_list`); else ``text``."""
+    if not points_to_list(text):
+        return text
+    items = listed_items(db, clause_id)
+    return text + "".join(f"\n{label}{t}" for label, t in items) if items else text
+
+
 def _unique_id(db: sqlite_utils.Database, prefix: str) -> str:
     """The obligation or clause ID ``prefix`` starts (an ID of its own is kept as given).
 
@@ -784,7 +813,8 @@ def obligations_by_clause(db: sqlite_utils.Database, clause_id: str) -> list[Obl
 def similar_obligations(db: sqlite_utils.Database, ob: ObligationRow, exclude_notice: str | None = None,
                         threshold: float = 0.5, candidates: int = 200) -> list[tuple[ObligationRow, float]]:
     """Near-duplicates of ``ob`` in other notices: candidates from the trigram index (any of up
-    to 12 trigrams of the action), kept when their bigram similarity is >= ``threshold``."""
+    to 12 trigrams of the action), kept when their bigram similarity is >= ``threshold`` and
+    both or neither are prohibitions (opposite modalities are no duplicates)."""
     action = re.sub(r"\s+", "", ob.action)
     grams = [action[i:i + 3] for i in range(0, max(1, len(action) - 2), max(1, (len(action) - 2) // 12 or 1))]
     grams = [g for g in dict.fromkeys(grams) if len(g) == 3][:12]
@@ -800,7 +830,10 @@ def similar_obligations(db: sqlite_utils.Database, ob: ObligationRow, exclude_no
     scored = [(oid, similarity(action, a)) for oid, a, nid in rows if nid != exclude_notice]
     scored = sorted(((oid, s) for oid, s in scored if s >= threshold), key=lambda x: -x[1])
     by_id = {o.id: o for o in obligations_by_ids(db, [oid for oid, _ in scored])}
-    return [(by_id[oid], s) for oid, s in scored if oid in by_id]
+    # a prohibition is never a near-duplicate of a duty or a permission to do the same thing
+    # (不得向其出具认证证书 ~ 应当及时向委托人出具认证证书)
+    banned = ob.modality == "must_not"
+    return [(by_id[oid], s) for oid, s in scored if oid in by_id and (by_id[oid].modality == "must_not") == banned]
 
 
 def to_plain(value):

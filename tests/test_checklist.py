@@ -184,7 +184,18 @@ def test_xlsx_actor_sheet_cells(workbook, cert_bodies):
     assert "缺席理由" in ws.cell(r, col["条款原文"]).value
     assert all(ws.cell(r, col[h]).value is None for h in ("负责人", "状态", "证据", "备注"))
     assert ws.cell(r, col["要求"]).alignment.wrap_text
-    assert ws.column_dimensions["E"].width == 60  # 要求
+    assert ws.column_dimensions["E"].width == 48  # 要求
+    # it prints: landscape A4 fitted to the page width, the header on every page, and rows tall
+    # enough for their whole text
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.print_title_rows.replace("$", "") == "1:1"
+    from pipeline.checklist_export import COLUMNS
+    width = dict(COLUMNS)["条款原文"]
+    for r in range(2, ws.max_row + 1):
+        text = ws.cell(r, col["条款原文"]).value or ""
+        lines = sum(max(1, -(-sum(2 if ord(ch) > 0x2e7f else 1 for ch in p) // (width - 1))) for p in text.split("\n"))
+        assert ws.row_dimensions[r].height >= min(409, 15 * lines)
     # the overdue report: a real Excel date, formatted as a date, flagged
     late = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col["逾期"]).value == "是")
     due = ws.cell(late, col["期限"])
@@ -336,3 +347,30 @@ def test_a_subject_not_written_in_the_statement_is_marked_in_the_requirement(db)
                                                               "〔主体据主管机关推定〕", "〔主体据标题推定〕"))]
     assert marked, "inferred subjects are said to be inferred"
     assert not any("推定" in i.requirement for i in cl.items if i not in marked and "推定" not in i.action)
+
+
+def test_a_duty_pointing_to_a_list_carries_its_items(corpus_run):
+    from pipeline import query as q
+    from pipeline.checklist import build_checklist
+    from pipeline.store import open_db
+
+    db = open_db(corpus_run[2], create=False)
+    cl = build_checklist(db, actor="认证机构", notice="compulsory-product-certification-provisions-2022")
+    # 第二十六条 有下列情形之一的，认证机构应当注销认证证书，并对外公布：（一）……（五）
+    (it,) = [i for i in cl.items if "注销认证证书" in i.requirement and i.sources[0].path.endswith("第二十六条")]
+    assert "（一）认证证书有效期届满" in it.requirement and "（五）其他依法应当注销的情形" in it.requirement
+    assert "（三）获证产品型号已列入" in it.sources[0].clause_text
+    shown = q.show(db, it.id)
+    assert "（四）认证委托人申请注销的" in shown.clause_text
+    # a duty that points to no list stays one sentence
+    plain = [i for i in cl.items if "下列" not in i.sources[0].clause_text]
+    assert plain and all("\n（一）" not in i.requirement for i in plain)
+
+
+def test_near_duplicates_never_pair_a_prohibition_with_a_duty(corpus_run):
+    from pipeline import query as q
+    from pipeline.store import open_db
+
+    db = open_db(corpus_run[2], create=False)
+    for ob in q.obligations(db, actor="认证机构", modality="must_not")[:40]:
+        assert all(o.modality == "must_not" for o, _ in q.similar_obligations(db, ob, ob.notice))
