@@ -156,14 +156,20 @@ def export_graph(db: sqlite_utils.Database, path: str | Path = DEFAULT_GRAPH, fm
 
 
 def html_page(g: nx.MultiDiGraph) -> str:
-    """A self-contained HTML page (no network access: script, style and data inline) showing
-    notices, obligations, actors and citations laid out by force (networkx spring layout,
-    fixed seed), with filters by actor (narrower actors included) and modality, a text search,
-    and each node's text on click. Clauses are folded into their obligations' text."""
+    """A self-contained HTML page (no network access: script, style and data inline) for reading
+    the graph, laid out in columns, not by force (no layout library, no overlapping labels):
+
+    - it opens on a summary: the notices (newest first, with their obligation counts) and the
+      actors (most bound first, with counts), an edge for each notice-actor pair;
+    - choosing an actor (narrower actors included) or a notice shows only its neighbourhood:
+      notices, their obligations (one labelled row each) and the actors bound, and re-zooms;
+    - the modality boxes filter obligations; the search lists its hits (notices, actors,
+      obligations), a click on a hit opens it;
+    - a clicked obligation shows its notice (title, 文号), clause path, requirement, condition,
+      deadline and the clause's text.
+    """
     from importlib import resources
 
-    h = nx.Graph()
-    text: dict[str, str] = {}
     parent = {v: u for u, v, d in g.edges(data=True) if d["rel"] == "contains"}
 
     def notice_of(node: str) -> str:
@@ -171,43 +177,41 @@ def html_page(g: nx.MultiDiGraph) -> str:
             node = parent[node]
         return node
 
-    actors_of: dict[str, list[str]] = {}
+    clause_of = {v: u for u, v, d in g.edges(data=True) if d["rel"] == "states"}
+    bound: dict[str, list[str]] = {}
     for u, v, d in g.edges(data=True):
-        rel = d["rel"]
-        if rel == "states":
-            h.add_edge(notice_of(u), v)
-            text[v] = g.nodes[u].get("text", "")
-        elif rel == "binds":
-            h.add_edge(u, v)
-            actors_of.setdefault(u, []).append(g.nodes[v]["label"])
-        elif rel == "cites" and g.nodes[u]["kind"] == "obligation":
-            h.add_edge(u, v)
-        elif rel in ("refers_to", "is_a", "part_of"):
-            h.add_edge(u, v)
-    pos = nx.spring_layout(h, seed=7, iterations=60) if h.number_of_nodes() else {}
-    nodes = []
-    for n in sorted(h.nodes):
-        a = g.nodes[n]
-        item = {"id": n, "kind": a["kind"], "label": a.get("label", n), "x": round(float(pos[n][0]), 4),
-                "y": round(float(pos[n][1]), 4)}
-        if a["kind"] == "obligation":
-            item.update(modality=a["modality"], actors=actors_of.get(n, []),
-                        text=(f"{a['subject']} {a['trigger']} {a['action']}\n"
-                              + (f"条件: {a['condition']}\n" if a.get("condition") else "")
-                              + (f"期限: {a['deadline']}\n" if a.get("deadline") else "")
-                              + f"\n{a['path']}\n{text.get(n, '')}"))
-        elif a["kind"] == "notice":
-            item["text"] = f"{a.get('doc_number', '')} {a.get('date', '')}\n{a.get('name', '')}"
-        nodes.append(item)
+        if d["rel"] == "binds":
+            bound.setdefault(u, []).append(g.nodes[v]["label"])
+    notices, obligations, clauses = {}, [], {}
+    per_notice: dict[str, int] = {}
+    per_actor: dict[str, int] = {}
+    for n, a in g.nodes(data=True):
+        if a["kind"] != "obligation":
+            continue
+        c = clause_of.get(n)
+        nid = notice_of(c) if c else None
+        if nid is None or g.nodes[nid]["kind"] != "notice":
+            continue
+        per_notice[nid] = per_notice.get(nid, 0) + 1
+        for actor in bound.get(n, []):
+            per_actor[actor] = per_actor.get(actor, 0) + 1
+        if c and g.nodes[c]["kind"] == "clause":
+            clauses[c] = g.nodes[c].get("text", "")
+        obligations.append({"id": n.split(":", 1)[1], "n": nid, "m": a["modality"], "a": sorted(bound.get(n, [])),
+                            "s": a["subject"], "t": a["trigger"], "x": a["action"], "c": a.get("condition", ""),
+                            "d": a.get("deadline", ""), "p": a["path"], "k": c if c in clauses else ""})
+    for n, a in g.nodes(data=True):
+        if a["kind"] == "notice":
+            notices[n] = {"id": n, "label": a.get("label", n), "name": a.get("name", ""), "doc": a.get("doc_number", ""),
+                          "date": a.get("date", ""), "level": a.get("level", ""), "count": per_notice.get(n, 0)}
     hierarchy = [(g.nodes[u]["label"], g.nodes[v]["label"], d["rel"])
                  for u, v, d in g.edges(data=True) if d["rel"] in ("is_a", "part_of")]
-    scope = {n["label"]: sorted(narrower(n["label"], hierarchy)) for n in nodes if n["kind"] == "actor"}
-    counts: dict[str, int] = {}
-    for n in nodes:
-        for a in n.get("actors", []):
-            counts[a] = counts.get(a, 0) + 1
-    data = {"nodes": nodes, "edges": sorted([u, v] for u, v in h.edges), "scope": scope,
-            "actor_counts": counts, "modalities": MODALITY_ZH}
+    actors = sorted(per_actor)
+    scope = {a: sorted(set(narrower(a, hierarchy)) & set(actors) | {a}) for a in actors}
+    data = {"notices": sorted(notices.values(), key=lambda x: (x["date"], x["name"]), reverse=True),
+            "actors": [{"label": a, "count": per_actor[a]} for a in sorted(actors, key=lambda a: (-per_actor[a], a))],
+            "obligations": sorted(obligations, key=lambda o: (o["n"], o["id"])), "clauses": clauses, "scope": scope,
+            "modalities": MODALITY_ZH}
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
     template = resources.files("pipeline.data").joinpath("graph.html").read_text(encoding="utf-8")
     return template.replace("__GRAPH_DATA__", payload)

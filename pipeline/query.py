@@ -359,7 +359,8 @@ class NoticeRow:
     status_reason: str | None = None
 
 
-def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | None = None) -> list[NoticeRow]:
+def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | None = None,
+            names: set[str] | None = None) -> list[NoticeRow]:
     """Every notice, ordered by level then date, with its 时效性 as of ``as_of`` (default today):
 
     - 已废止 when a notice of the database in force by then repeals it (``relations``), or its
@@ -370,7 +371,8 @@ def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | No
     - what the source site stated in a comment (``<!-- STATUS: 已修改 -->``: 已被修改, 已废止), when
       the database says nothing else and ``as_of`` is not in the past; else 现行有效.
 
-    ``level`` keeps one 效力级别. ``status_reason`` says which fact gave the status.
+    ``level`` keeps one 效力级别, ``names`` only the notices named. ``status_reason`` says which
+    fact gave the status.
 
     Raises:
         QueryError: a malformed ``as_of``.
@@ -379,16 +381,16 @@ def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | No
 
     day = iso_date(as_of) if as_of else _date.today().isoformat()
     newer = superseded(db)
-    names = dict(db.execute("select id, name from notices").fetchall())
+    name_of = dict(db.execute("select id, name from notices").fetchall())
     starts = {nid: eff or d for nid, eff, d in db.execute("select id, effective, date from notices")}
     rel: dict[str, dict[str, list[str]]] = {}
     repealed: dict[str, list[str]] = {}
     for nid, kind, key, title, number, target in db.execute(
             "select notice_id, kind, key, title, doc_number, target_notice_id from relations order by id"):
-        said = names.get(target) or (f"《{title}》" if title else number or key)
+        said = name_of.get(target) or (f"《{title}》" if title else number or key)
         rel.setdefault(nid, {}).setdefault(kind, []).append(said)
         if kind == "repeals" and target and (starts.get(nid) or "") <= day:
-            repealed.setdefault(target, []).append(names.get(nid, nid))
+            repealed.setdefault(target, []).append(name_of.get(nid, nid))
     dates = {n: d or "" for n, d in db.execute("select name, date from notices")}
     versions: dict[str, list[str]] = {}
     for old, newest in newer.items():
@@ -403,7 +405,7 @@ def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | No
     for nid, name, title, lvl, number, issuer, d, eff, prom, revs, until, stated in db.execute(
             "select id, name, coalesce(title, name), level, doc_number, issuer, date, effective, promulgated, "
             "revisions, valid_until, source_status from notices"):
-        if level and lvl != level:
+        if level and lvl != level or names is not None and name not in names:
             continue
         if nid in repealed:
             status, why = "已废止", "废止：" + "、".join(repealed[nid])
@@ -699,7 +701,7 @@ def show(db: sqlite_utils.Database, item_id: str, similar: int = 5) -> ShowResul
             neighbours += [Neighbour(o, "same actor and citation") for o in obligations_by_ids(db, [r[0] for r in same])]
         neighbours += [Neighbour(o, "similar text", s) for o, s in similar_obligations(db, ob, nid)[:similar]]
     used = " ".join(x or "" for x in (ob.subject, ob.action, ob.condition)) if ob else text
-    info = next((r for r in notices(db) if r.name == notice), None)
+    info = next(iter(notices(db, names={notice})), None)
     return ShowResult("obligation" if ob else "clause", item_id, notice, title, path, text, headings,
                       ob, in_clause, neighbours, _terms_used(db, nid, path, used), info)
 

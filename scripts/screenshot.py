@@ -1,6 +1,9 @@
 """Render an HTML report or graph page in headless Chromium and save a PNG screenshot.
 
-Usage: python scripts/screenshot.py PAGE.html OUT.png [--size 1400,900]
+Usage: python scripts/screenshot.py PAGE.html OUT.png [--size 1400,900] [--hash 'actor=认证机构']
+
+``--hash`` opens the page at a fragment (the graph page reads ``actor=``, ``notice=``, ``q=``,
+``ob=`` from it).
 
 Needs Debian's chromium (``apt-get install chromium``). Chromium runs with no network access
 to anything but the local file, so a page that loads (and draws) here is self-contained.
@@ -14,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 
 def main() -> int:
@@ -21,6 +25,7 @@ def main() -> int:
     ap.add_argument("page", type=Path)
     ap.add_argument("out", type=Path)
     ap.add_argument("--size", default="1400,900")
+    ap.add_argument("--hash", default="", help="URL fragment to open the page at")
     args = ap.parse_args()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
@@ -30,7 +35,8 @@ def main() -> int:
         cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                f"--user-data-dir={profile}", f"--window-size={args.size}", "--virtual-time-budget=5000",
-               f"--screenshot={args.out.resolve()}", args.page.resolve().as_uri()]
+               f"--screenshot={args.out.resolve()}",
+               args.page.resolve().as_uri() + (f"#{quote(args.hash, safe='=&')}" if args.hash else "")]
         res = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     if res.returncode != 0 or not args.out.exists():
         print(res.stderr[-2000:], file=sys.stderr)
