@@ -98,8 +98,72 @@ def _pool_context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+def _reachable(address: str, seconds: float = 3.0) -> None:
+    """Raise ``OSError`` at once when nothing listens at a ``tcp://host:port`` address (a Dask
+    client would retry for its whole timeout first)."""
+    import socket
+    from urllib.parse import urlparse
+
+    u = urlparse(address if "://" in address else f"tcp://{address}")
+    if u.hostname and u.port:
+        with socket.create_connection((u.hostname, u.port), timeout=seconds):
+            pass
+
+
+def _dask_results(files: list[Path], names: dict[Path, str], ocr: str, scheduler: str,
+                  hook) -> Iterator[tuple[Path, ExtractionResult]]:
+    """:func:`extract_file` of ``files`` on a Dask cluster (``dask.distributed``), in file order.
+
+    ``scheduler`` is a scheduler address (``tcp://10.0.0.5:8786``) or ``"local"`` (a
+    ``LocalCluster`` of one single-threaded worker process per core, closed at the end). The
+    workers read the files by their paths (a shared folder, or the same copy on every machine)
+    and need regpipe installed; at most ``8 ×`` the cluster's threads notices are in flight.
+
+    Raises:
+        ExtractionError: ``dask.distributed`` is not installed (``pip install 'regpipe[dask]'``)
+            or the scheduler cannot be reached.
+    """
+    from .errors import ExtractionError
+
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as e:
+        raise ExtractionError("--dask needs dask.distributed: pip install 'regpipe[dask]'") from e
+    cluster = None
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(n_workers=default_jobs(), threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+        else:
+            _reachable(scheduler)
+            client = Client(scheduler, timeout=30)
+    except (OSError, TimeoutError) as e:
+        if cluster is not None:
+            cluster.close()
+        raise ExtractionError(f"cannot reach the Dask scheduler {scheduler} ({e})") from e
+    try:
+        window = 8 * max(1, sum(client.nthreads().values()))
+        pending: deque = deque()
+        for f in files:
+            pending.append((f, client.submit(_extract_in_worker, f, names.get(f), ocr, hook, pure=False)))
+            if len(pending) >= window:
+                g, fut = pending.popleft()
+                yield g, fut.result()
+                fut.release()
+        while pending:
+            g, fut = pending.popleft()
+            yield g, fut.result()
+            fut.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def extract_files(files: list[Path], names: dict[Path, str], ocr: str = "auto", jobs: int = 1,
-                  hook: Callable[[], None] | None = None) -> Iterator[tuple[Path, ExtractionResult]]:
+                  hook: Callable[[], None] | None = None, dask: str | None = None
+                  ) -> Iterator[tuple[Path, ExtractionResult]]:
     """:func:`extract_file` over ``files``, yielding ``(file, result)`` in the order of ``files``.
 
     With ``jobs`` > 1 the files are read by that many worker processes (at most ``4 * jobs``
@@ -110,7 +174,12 @@ def extract_files(files: list[Path], names: dict[Path, str], ocr: str = "auto", 
     Args:
         files: notice files; names: file → notice name (:func:`notice_names`).
         hook: called after each notice in the process that read it (benchmarks clear caches).
+        dask: a Dask scheduler address or ``"local"``: the notices are read on that cluster
+            instead (:func:`_dask_results`; ``jobs`` is then unused).
     """
+    if dask:
+        yield from _dask_results(files, names, ocr, dask, hook)
+        return
     jobs = max(1, min(jobs, len(files)))
     if jobs == 1:
         nlp = get_nlp()
@@ -222,7 +291,7 @@ def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extract
                   out_dir: str | Path | None = "extracted", graph_path: str | Path | None = "graph/requirements.graphml",
                   progress: Callable[[int, int, str], None] | None = None,
                   keep_records: bool = True, ocr: str = "auto", jobs: int = 1,
-                  hook: Callable[[], None] | None = None) -> list[ExtractionResult]:
+                  hook: Callable[[], None] | None = None, dask: str | None = None) -> list[ExtractionResult]:
     """Extract every notice under ``paths``; store, write JSONL and export the graph.
 
     Args:
@@ -237,18 +306,19 @@ def extract_paths(paths: list[str | Path], db_path: str | Path | None = "extract
         ocr: ``"auto"`` (scanned PDFs read by Tesseract when installed) or ``"never"``.
         jobs: worker processes that ingest, segment and extract (:func:`extract_files`; this
             process alone stores and writes, so the outputs are the same for every ``jobs``).
-        hook: see :func:`extract_files`.
+        hook, dask: see :func:`extract_files` (``dask``: a scheduler address or ``"local"``).
     Returns:
         one :class:`ExtractionResult` per file, in path order.
     Raises:
         StoreError: the database cannot be opened.
+        ExtractionError: ``dask`` given without dask.distributed, or its scheduler unreachable.
     """
     files = iter_notice_files(paths)
     names, renamed = notice_names(files)
     db = open_db(db_path) if db_path else None
     results = []
     with batch(db) if db is not None else nullcontext(lambda: None) as checkpoint:
-        for i, (f, r) in enumerate(extract_files(files, names, ocr, jobs, hook), 1):
+        for i, (f, r) in enumerate(extract_files(files, names, ocr, jobs, hook, dask), 1):
             if r.status != "error":
                 if f in renamed:
                     r = _with_result_warning(r, renamed[f])

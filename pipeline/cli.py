@@ -45,8 +45,11 @@ def cli():
               help="Scanned PDFs: read them with Tesseract (chi_sim) when installed, or refuse them.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes that read the notices (default: this machine's cores); one writer.")
+@click.option("--dask", "dask", metavar="SCHEDULER",
+              help="Read the notices on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' "
+                   "(needs regpipe[dask]); this process stays the one writer.")
 @_errors_as_messages
-def extract(paths, db_path, out_dir, graph_path, as_json, ocr, jobs):
+def extract(paths, db_path, out_dir, graph_path, as_json, ocr, jobs, dask):
     """Extract clauses and obligations from notices (files or folders; default: corpora/)."""
     from rich.console import Console
     from rich.progress import Progress
@@ -61,14 +64,15 @@ def extract(paths, db_path, out_dir, graph_path, as_json, ocr, jobs):
                                       if paths == ["corpora"] else ""))
     console = Console(stderr=True)
     if as_json or len(paths) == 1 and not Path(paths[0]).is_dir():
-        results = extract_paths(paths, db_path, out_dir, graph_path, keep_records=False, ocr=ocr, jobs=jobs)
+        results = extract_paths(paths, db_path, out_dir, graph_path, keep_records=False, ocr=ocr, jobs=jobs,
+                                dask=dask)
     else:
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("extracting", total=None)
             results = extract_paths(paths, db_path, out_dir, graph_path,
                                     progress=lambda done, total, path: bar.update(task, completed=done, total=total,
                                                                                    description=path[-50:]),
-                                    keep_records=False, ocr=ocr, jobs=jobs)
+                                    keep_records=False, ocr=ocr, jobs=jobs, dask=dask)
     failed = [r for r in results if r.status == "error"]
     if as_json:
         click.echo(json.dumps([_result_json(r) for r in results], ensure_ascii=False, indent=2))

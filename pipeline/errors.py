@@ -72,3 +72,8 @@ class DiffError(RegpipeError):
 class ExportError(RegpipeError):
     """An output file (checklist, report, graph) cannot be written: unknown format, or the
     path is not writable."""
+
+
+class ExtractionError(RegpipeError):
+    """Extraction cannot run as asked: a cluster (``--dask``) that cannot be used or reached.
+    (A bad notice file is an :class:`InputError` of that file only, never this.)"""

@@ -56,3 +56,26 @@ def test_a_dead_worker_loses_no_notice(tmp_path):
     assert all(r.status != "error" for r in parallel)
     assert [r.obligations for r in parallel] == [r.obligations for r in serial]
     assert _outputs(tmp_path / "a") == _outputs(tmp_path / "b")
+
+
+def test_a_dask_cluster_gives_the_serial_outputs(tmp_path):
+    # dask.distributed's LocalCluster in the test process (threads): the same per-notice
+    # function, the results written by this process alone
+    from dask.distributed import LocalCluster
+
+    serial = extract_paths(FILES, tmp_path / "a.db", tmp_path / "a", tmp_path / "a.graphml")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        on_dask = extract_paths(FILES, tmp_path / "b.db", tmp_path / "b", tmp_path / "b.graphml",
+                                dask=cluster.scheduler_address)
+    assert [r.source for r in on_dask] == [r.source for r in serial]
+    assert [r.obligations for r in on_dask] == [r.obligations for r in serial]
+    assert _outputs(tmp_path / "a") == _outputs(tmp_path / "b")
+    assert (tmp_path / "a.graphml").read_bytes() == (tmp_path / "b.graphml").read_bytes()
+    assert _rows(tmp_path / "a.db") == _rows(tmp_path / "b.db")
+
+
+def test_an_unreachable_scheduler_is_one_clear_error(tmp_path):
+    res = CliRunner().invoke(cli, ["extract", str(FILES[0]), "--db", str(tmp_path / "r.db"), "--out", str(tmp_path / "o"),
+                                   "--graph", str(tmp_path / "g.graphml"), "--dask", "tcp://127.0.0.1:9", "--json"])
+    assert res.exit_code == 1 and "cannot reach the Dask scheduler tcp://127.0.0.1:9" in res.output
+    assert "Traceback" not in res.output
