@@ -666,5 +666,22 @@ def graph_export(fmt, output, all_versions, in_force, level, db_path):
     click.echo(f"{out}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges")
 
 
+@cli.command()
+@click.option("--db", "db_path", default="extracted/requirements.db", show_default=True,
+              help="SQLite database written by `regpipe extract`.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: the whole network).")
+@_errors_as_messages
+def serve(db_path, port, host):
+    """Browse the database in datasette (needs regpipe[web]): Chinese views with facets, canned
+    queries, the JSON API, for a team without Python."""
+    from .store import open_db
+    from .web import serve as run
+
+    open_db(db_path, create=False).conn.close()  # a missing or old database: one clear line
+    click.echo(f"regpipe serve: http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    run(db_path, port=port, host=host)
+
+
 if __name__ == "__main__":
     cli()

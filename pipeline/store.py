@@ -31,7 +31,7 @@ from .model import Clause, Notice, Obligation
 from .actors import load_ontology
 from .lexicon import citation_key, find_citations
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 """1: first release. 2 and 3 (same session): actor ontology (``actors.kind``/``in_lexicon``, ``actor_aliases``,
 ``actor_relations``, ``obligation_actors``, ``actor_counts``: obligations per actor, notice and
 modality, kept with the rows), ``citations.notice_id``, FTS on the texts only. 4: ``changes`` and
@@ -282,9 +282,49 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
                        "obligation_actors WHERE obligation_id = obligations.id), citation_keys = "
                        f"(SELECT group_concat(key, '{LIST_SEP}') FROM (SELECT DISTINCT c.key FROM obligation_citations oc "
                        "JOIN citations c ON c.id = oc.citation_id WHERE oc.obligation_id = obligations.id ORDER BY c.key))")
+        _create_views(db)  # schema 13
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     flush_fts(db)
     resolve_citations(db)
+
+
+VIEWS = {
+    "文件": """select n.name as 名称, n.title as 标题, n.level as 效力级别, n.doc_number as 文号, n.issuer as 发布机关,
+        n.promulgated as 公布日期, n.date as 版本日期, n.effective as 施行日期, n.source_status as 来源标注时效性,
+        (select count(*) from obligations o where o.notice_id = n.id) as 义务数, n.id as 文件编号
+        from notices n""",
+    "义务": """select o.id as 编号, n.title as 文件, n.name as 文件名, n.level as 效力级别, o.path as 条款,
+        o.actor as 义务主体, o.subject as 原文主体,
+        case o.modality when 'must' then '应当' when 'must_not' then '不得' when 'may' then '可以'
+          when 'encouraged' then '鼓励' when 'target' then '目标' else o.modality end as 义务类型,
+        o.trigger as 触发词, o.action as 行为, o.condition as 条件, o.deadline_text as 期限, o.deadline_date as 期限日期,
+        o.subject_source as 主体来源
+        from obligations o join notices n on n.id = o.notice_id""",
+    "义务主体关系": """select oa.obligation_id as 义务编号, oa.actor_id as 主体, a.kind as 主体类别
+        from obligation_actors oa left join actors a on a.id = oa.actor_id""",
+    "主体层级": """select child as 下级主体, parent as 上级主体,
+        case rel when 'is_a' then '属于' when 'part_of' then '隶属' else rel end as 关系 from actor_relations""",
+    "引用": """select n.name as 文件名, cl.path as 条款, c.key as 被引, c.kind as 类别, cc.text as 原文,
+        t.name as 指向文件
+        from clause_citations cc join citations c on c.id = cc.citation_id join clauses cl on cl.id = cc.clause_id
+        join notices n on n.id = cl.notice_id left join notices t on t.id = c.notice_id and t.id != cl.notice_id""",
+    "定义": """select d.term as 术语, d.definition as 定义, n.name as 文件名, d.path as 条款,
+        case when d.scope = '' then '全文' else d.scope end as 适用范围
+        from definitions d join notices n on n.id = d.notice_id""",
+    "文件关系": """select n.name as 文件名, case r.kind when 'repeals' then '废止' when 'implements' then '依据'
+          else r.kind end as 关系, r.title as 对象, r.doc_number as 对象文号, r.date as 对象日期, t.name as 指向文件,
+        r.evidence as 原文
+        from relations r join notices n on n.id = r.notice_id left join notices t on t.id = r.target_notice_id""",
+}
+"""Views with Chinese column names over the tables, one row per fact (a link table instead of
+the U+001F-joined columns): what ``regpipe serve`` shows in datasette, and plain SQL for anyone
+else. Recreated with the schema."""
+
+
+def _create_views(db: sqlite_utils.Database) -> None:
+    for name, sql in VIEWS.items():
+        db.execute(f"DROP VIEW IF EXISTS [{name}]")
+        db.execute(f"CREATE VIEW [{name}] AS {sql}")
 
 
 def _fts_triggers(db: sqlite_utils.Database, table: str, cols: list[str]) -> None:

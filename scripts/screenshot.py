@@ -1,6 +1,8 @@
 """Render an HTML report or graph page in headless Chromium and save a PNG screenshot.
 
-Usage: python scripts/screenshot.py PAGE.html OUT.png [--size 1400,900] [--hash 'actor=认证机构']
+Usage: python scripts/screenshot.py PAGE.html|URL OUT.png [--size 1400,900] [--hash 'actor=认证机构']
+
+PAGE may be a URL (``http://127.0.0.1:8001/requirements/~E4~B9~89~E5~8A~A1`` of ``regpipe serve``).
 
 ``--hash`` opens the page at a fragment (the graph page reads ``actor=``, ``notice=``, ``q=``,
 ``ob=`` from it).
@@ -22,7 +24,7 @@ from urllib.parse import quote
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("page", type=Path)
+    ap.add_argument("page")
     ap.add_argument("out", type=Path)
     ap.add_argument("--size", default="1400,900")
     ap.add_argument("--hash", default="", help="URL fragment to open the page at")
@@ -36,7 +38,8 @@ def main() -> int:
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                f"--user-data-dir={profile}", f"--window-size={args.size}", "--virtual-time-budget=5000",
                f"--screenshot={args.out.resolve()}",
-               args.page.resolve().as_uri() + (f"#{quote(args.hash, safe='=&')}" if args.hash else "")]
+               (args.page if args.page.startswith(("http://", "https://")) else Path(args.page).resolve().as_uri())
+               + (f"#{quote(args.hash, safe='=&')}" if args.hash else "")]
         res = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     if res.returncode != 0 or not args.out.exists():
         print(res.stderr[-2000:], file=sys.stderr)
