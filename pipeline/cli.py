@@ -667,6 +667,28 @@ def graph_export(fmt, output, all_versions, in_force, level, db_path):
 
 
 @cli.command()
+@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--db", "db_path", default="extracted/requirements.db", show_default=True, help="SQLite database to write.")
+@click.option("--graph", "graph_path", default="graph/requirements.graphml", show_default=True,
+              help="GraphML file of the whole database after loading.")
+@_errors_as_messages
+def load(folders, db_path, graph_path):
+    """Load the output folders of other `regpipe extract` runs (NAME.notice.json and its JSONL
+    files) into one database, without extracting again."""
+    from .load import load_outputs
+
+    results = load_outputs(list(folders), db_path, graph_path)
+    failed = [r for r in results if r.status == "error"]
+    click.echo(f"{db_path}: loaded {len(results) - len(failed)} notices from {len(results)} file sets", err=True)
+    for r in failed:
+        click.echo(f"Error: {r.error}", err=True)
+    if not results:
+        raise click.ClickException(f"no NAME.notice.json files in {' '.join(folders)}")
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
 @click.option("--db", "db_path", default="extracted/requirements.db", show_default=True,
               help="SQLite database written by `regpipe extract`.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))

@@ -80,7 +80,7 @@ class Definition:
     def to_record(self) -> dict:
         """The JSONL record (``NAME.definitions.jsonl``), keys in a fixed order."""
         return {"doc": self.doc, "term": self.term, "definition": self.definition, "kind": self.kind,
-                "path": self.path, "scope": self.scope, "note": self.note}
+                "path": self.path, "scope": self.scope, "note": self.note, "text": self.text}
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def test_terms_are_stored_queried_and_shown(corpus_run):
     _, out, db, _ = corpus_run
     rows = [json.loads(x) for x in (out / "cert-accreditation-regulation-2023.definitions.jsonl").read_text("utf-8").splitlines()]
     assert [r["term"] for r in rows] == ["认证", "认可"] and list(rows[0]) == [
-        "doc", "term", "definition", "kind", "path", "scope", "note"]
+        "doc", "term", "definition", "kind", "path", "scope", "note", "text"]
     assert not (out / "samr-2019-18-certification-self-inspection.definitions.jsonl").exists()
     res = CliRunner().invoke(cli, ["query", "terms", "--term", "认证", "--db", str(db), "--json"])
     assert res.exit_code == 0, res.output

@@ -79,3 +79,22 @@ def test_an_unreachable_scheduler_is_one_clear_error(tmp_path):
                                    "--graph", str(tmp_path / "g.graphml"), "--dask", "tcp://127.0.0.1:9", "--json"])
     assert res.exit_code == 1 and "cannot reach the Dask scheduler tcp://127.0.0.1:9" in res.output
     assert "Traceback" not in res.output
+
+
+def test_load_rebuilds_the_database_from_the_output_files(tmp_path):
+    # what several machines' extracted/ folders give when merged: the same rows and graph
+    extract_paths(FILES, tmp_path / "a.db", tmp_path / "out", tmp_path / "a.graphml")
+    res = CliRunner().invoke(cli, ["load", str(tmp_path / "out"), "--db", str(tmp_path / "b.db"),
+                                   "--graph", str(tmp_path / "b.graphml")])
+    assert res.exit_code == 0, res.output
+    # every row of every table; the full-text index's own pages depend on how rows were batched
+    rows = [[x for x in _rows(tmp_path / d) if "obligations_fts_" not in x] for d in ("a.db", "b.db")]
+    assert rows[0] == rows[1] and len(rows[0]) > 1000
+    assert (tmp_path / "a.graphml").read_bytes() == (tmp_path / "b.graphml").read_bytes()
+    # an edited file set is refused by name, the others still load
+    bad = next((tmp_path / "out").glob("*.notice.json"))
+    bad.write_text(bad.read_text(encoding="utf-8").replace('"order": 1', '"order": 7', 1), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["load", str(tmp_path / "out"), "--db", str(tmp_path / "c.db"), "--graph", ""])
+    assert res.exit_code == 1 and bad.name in res.output and "does not match" in res.output
+    import sqlite3
+    assert sqlite3.connect(tmp_path / "c.db").execute("select count(*) from notices").fetchone()[0] == len(FILES) - 1
