@@ -173,7 +173,7 @@ def build_checklist(db: sqlite_utils.Database, actor: str | None = None, exact: 
     rows = query.obligations(db, actor=actor, exact=exact, modality=modality, notice=notice,
                              due_before=due_before, due_after=due_after, cites=cites, text=text,
                              in_force=in_force, level=level)
-    newer = {} if all_versions or notice else query.superseded(db)
+    newer = {} if all_versions or notice or in_force else query.superseded(db)  # in force then: that version
     left_out = sorted({(r.notice, newer[r.notice]) for r in rows if r.notice in newer})
     rows = [r for r in rows if r.notice not in newer]
 

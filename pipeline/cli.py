@@ -351,7 +351,7 @@ def query_obligations(actor, exact, modality, notice, due_before, due_after, cit
                          limit=limit, current_only=current, in_force=in_force, level=level)
     _emit([_ob_row(o, short=not (as_json or as_csv)) for o in rows], as_json, as_csv, "obligations", rows,
           columns=_OB_COLUMNS)
-    _note_superseded(db, current)
+    _note_superseded(db, current and not in_force)
 
 
 @query.command(name="notices")
@@ -409,7 +409,7 @@ def query_actors(include_unbound, all_versions, in_force, level, db_path, as_jso
     if not (as_json or as_csv):
         click.echo("* not in the actor lexicon (found by grammar); --csv or --json give the counts per notice",
                    err=True)
-    _note_superseded(db, not all_versions)
+    _note_superseded(db, not all_versions and not in_force)
 
 
 @query.command(name="deadlines")
@@ -441,7 +441,7 @@ def query_deadlines(as_of, actor, all_versions, in_force, level, db_path, as_jso
             flat += [{"due": said[kind], **{k: v for k, v in _ob_row(o, True).items() if k != "deadline"},
                       "deadline": o.deadline_text or ""} for o in rows]
     _emit(flat, as_json, as_csv, f"deadlines as of {rep.as_of}", rep)
-    _note_superseded(db, not all_versions)
+    _note_superseded(db, not all_versions and not in_force)
 
 
 @query.command(name="citations")
@@ -464,7 +464,7 @@ def query_citations(of, all_versions, in_force, level, db_path, as_json, as_csv)
     _emit([{"cited": c.key, "kind": c.kind, "times": c.count, "in notice": c.notice or "",
             "cited by": "; ".join(f"{k} {v}" for k, v in c.notices.items())} for c in rows],
           as_json, as_csv, "citations", rows)
-    _note_superseded(db, not all_versions)
+    _note_superseded(db, not all_versions and not in_force)
 
 
 @query.command(name="show")
@@ -533,7 +533,7 @@ def query_terms(term, notice, all_versions, in_force, level, db_path, as_json, a
     _emit([{"term": t.term + (t.note or ""), "notice": t.notice, "clause": t.path, "scope": t.scope or "(notice)",
             "kind": t.kind, "definition": t.definition} for t in rows], as_json, as_csv, "terms", rows,
           columns=["term", "notice", "clause", "scope", "kind", "definition"])
-    _note_superseded(db, current)
+    _note_superseded(db, current and not in_force)
 
 
 @query.command(name="changes")

@@ -374,3 +374,16 @@ def test_near_duplicates_never_pair_a_prohibition_with_a_duty(corpus_run):
     db = open_db(corpus_run[2], create=False)
     for ob in q.obligations(db, actor="认证机构", modality="must_not")[:40]:
         assert all(o.modality == "must_not" for o, _ in q.similar_obligations(db, ob, ob.notice))
+
+
+def test_checklist_in_force_on_a_past_date_keeps_the_version_then(corpus_run):
+    from pipeline.checklist import build_checklist
+    from pipeline.store import open_db
+
+    db = open_db(corpus_run[2], create=False)
+    then = build_checklist(db, actor="认证机构", in_force="2017-01-01")
+    notices = {s.notice for it in then.items for s in it.sources}
+    # on 2017-01-01 the 认证认可条例 in force was the version revised on 2016-02-06
+    assert notices == {"cert-accreditation-regulation-2020"} and not then.superseded
+    now = build_checklist(db, actor="认证机构")
+    assert "cert-accreditation-regulation-2023" in {s.notice for it in now.items for s in it.sources}
