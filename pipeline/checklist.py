@@ -25,7 +25,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: `regpipe query` starts without importing sqlite-utils
+    import sqlite_utils
 
 from . import query
 from .diff import similarity

@@ -23,7 +23,10 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from datetime import date
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: `regpipe query` starts without importing sqlite-utils
+    import sqlite_utils
 
 from .actors import closest, load_ontology, narrower
 from .store import LIST_SEP

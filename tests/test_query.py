@@ -238,9 +238,20 @@ def test_query_and_checklist_modules_import_no_nlp_library():
     import subprocess
     import sys
     code = ("import sys, pipeline.query, pipeline.checklist, pipeline.cli; "
-            "print(','.join(m for m in ('spacy', 'jieba', 'networkx') if m in sys.modules))")
+            "print(','.join(m for m in ('spacy', 'jieba', 'networkx', 'sqlite_utils', 'numpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_a_query_reads_the_database_without_the_writers_library(corpus_run):
+    # `regpipe query` opens the database read-only through the standard library alone
+    import subprocess
+    import sys
+    code = ("import sys; from pipeline.cli import cli; "
+            f"cli(['query', 'actors', '--json', '--db', {str(corpus_run[2])!r}], standalone_mode=False); "
+            "print('LOADED:' + ','.join(m for m in ('sqlite_utils', 'numpy', 'spacy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("LOADED:") and '"认证机构"' in out
 
 
 def test_modality_in_chinese_and_id_prefixes(corpus_run):
