@@ -347,3 +347,17 @@ def test_notice_is_named_whole_and_a_part_lists_candidates(db):
         "cert-accreditation-regulation-2016"}
     assert {o.notice for o in q.obligations(db, notice="市监认证[2019]18号")} == {
         "samr-2019-18-certification-self-inspection"}
+
+
+def test_readme_python_example_answers(corpus_run):
+    # the README's library example, run on the corpora: it returns what its comments say
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    code = code.replace('"extracted/requirements.db"', repr(str(corpus_run[2])))
+    env: dict = {}
+    exec(compile(code, "README.md", "exec"), env)
+    said = int(re.search(r"len\(rows\)\s+# (\d+)", code).group(1))
+    assert len(env["rows"]) == said > 0
+    first = re.search(r"# \('([^']+)', '([^']+)', '([^']+)', '([^']+)', '([^']+)'\)", code).groups()
+    r = env["rows"][0]
+    assert (r.notice, r.path, r.subject, r.trigger, r.action) == first
