@@ -628,6 +628,7 @@ def extract_metadata(text: str) -> dict:
                 date = d
             if issuer:
                 break
+    signed = date
     if date is None:
         date = _version_date(head)
     if issuer is None and title and "关于" in title:
@@ -656,6 +657,9 @@ def extract_metadata(text: str) -> dict:
         issuer = order_line.group(1)[:-1]
     events = lifecycle.history(header)
     facts = lifecycle.version_facts(events)
+    acts = [e.date for e in events if e.kind in ("promulgated", "adopted", "approved", "revised")]
+    if signed is None and acts:
+        date = max(acts)  # the version: its latest promulgation or revision, not `自……起施行` in the header
     published = [d for ln in head if _HISTORY_LINE.match(ln) and re.search("公布|发布|印发|颁布", ln) for d in all_dates(ln)]
     effective, effective_source = effective_date(text, min(published) if published else date)
     doc_number = doc_number or facts["order"]  # a law or rule: the order it was last issued under
@@ -668,7 +672,8 @@ def extract_metadata(text: str) -> dict:
     return {"title": title, "doc_number": doc_number, "issuer": issuer, "date": date,
             "addressees": addressees, "attachments": tuple(attachments), "level": level,
             "level_source": level_source, "effective": effective, "effective_source": effective_source,
-            "promulgated": facts["promulgated"] or by_order or (min(published) if published else None),
+            "promulgated": (facts["promulgated"] or by_order or (min(published) if published else None)
+                            or (signed if not events else None)),  # a document: issued the day it is signed
             "revisions": facts["revisions"], "history": tuple(events), "relations": tuple(relations),
             "valid_until": valid_until, "valid_until_source": valid_source}
 

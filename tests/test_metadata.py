@@ -64,7 +64,8 @@ def test_history_gives_promulgation_revisions_order_and_organ(path, promulgated,
 
 def test_a_notice_keeps_its_own_document_number_and_signature():
     n = ingest(CORPORA / "samr-2019-18-certification-self-inspection.txt")
-    assert (n.doc_number, n.issuer, n.promulgated, n.revisions) == ("市监认证〔2019〕18号", "市场监管总局办公厅", None, ())
+    # a document is issued the day it is signed
+    assert (n.doc_number, n.issuer, n.promulgated, n.revisions) == ("市监认证〔2019〕18号", "市场监管总局办公厅", "2019-03-21", ())
 
 
 def test_repeal_of_the_dated_predecessor():
@@ -215,3 +216,26 @@ def test_an_order_page_gives_number_organ_level_and_promulgation(tmp_path):
     n = ingest(page)
     assert (n.level, n.doc_number, n.issuer) == ("部门规章", "国家市场监督管理总局令第31号", "国家市场监督管理总局")
     assert (n.promulgated, n.effective) == ("2020-10-23", "2018-01-01")
+
+
+def test_a_law_header_in_brackets_and_a_state_council_document(tmp_path):
+    # the bracketed 题注 of a law: adopted and promulgated the same day, 施行 later; the version
+    # date is the promulgation, not the 施行 date written in the same brackets
+    law = tmp_path / "law.txt"
+    law.write_text("中华人民共和国电子商务法\n（2018年8月31日第十三届全国人民代表大会常务委员会第五次会议通过　"
+                   "2018年8月31日中华人民共和国主席令第七号公布　自2019年1月1日起施行）\n第一章　总　　则\n"
+                   "第一条　为了保障电子商务各方主体的合法权益，规范电子商务行为，制定本法。\n"
+                   "第八十九条　本法自2019年1月1日起施行。\n", encoding="utf-8")
+    n = ingest(law)
+    assert (n.level, n.doc_number, n.issuer) == ("法律", "主席令第七号", "全国人民代表大会常务委员会")
+    assert (n.promulgated, n.date, n.effective, n.revisions) == ("2018-08-31", "2018-08-31", "2019-01-01", ())
+    # a State Council document: 文号, the signing organ and date, which is also its issue date
+    doc = tmp_path / "gf.txt"
+    doc.write_text("国务院关于加强质量认证体系建设促进全面质量管理的意见\n国发〔2018〕3号\n"
+                   "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+                   "为贯彻落实《中共中央 国务院关于开展质量提升行动的指导意见》，现提出以下意见。\n"
+                   "一、总体要求\n各地区、各部门要高度重视质量认证工作。\n国务院\n2018年1月17日\n", encoding="utf-8")
+    n = ingest(doc)
+    assert (n.level, n.doc_number, n.issuer, n.date, n.promulgated) == (
+        "规范性文件", "国发〔2018〕3号", "国务院", "2018-01-17", "2018-01-17")
+    assert [r.kind for r in n.relations] == ["implements"]
