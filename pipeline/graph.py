@@ -8,7 +8,7 @@ binds), ``is_a`` / ``part_of`` (narrower actor → broader actor, from the actor
 ``supersedes`` (new version → old version) and ``amends`` (changed obligation → its old
 form), both recorded by ``regpipe diff``, ``cites`` (clause or obligation → citation) and ``refers_to`` (citation → notice, when a cited
 title or document number is a notice in the database: ``citations.notice_id``), ``repeals`` and
-``implements`` (notice → the notice it repeals or implements, or → the citation node of a document
+``implements`` (notice → the notice it repeals, partly repeals or implements, or → the citation node of a document
 the database lacks: the ``relations`` table). Node and edge order is sorted, so the exported
 GraphML is byte-identical for the same database content.
 """
@@ -114,7 +114,7 @@ def _scoped(nodes: dict, edges: list, kept_notices: set[str]) -> tuple[dict, lis
                 keep.add(v)
                 todo.append(v)
     reach = {v for u in list(keep) for v, rel in out.get(u, ())
-             if rel in ("binds", "cites", "repeals", "implements", "supersedes")}
+             if rel in ("binds", "cites", "repeals", "partly_repeals", "implements", "supersedes")}
     todo = list(reach - keep)
     keep |= reach
     while todo:  # broader actors, and the notices a kept citation refers to

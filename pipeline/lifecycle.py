@@ -30,6 +30,7 @@ _NUM = r"[\d一二三四五六七八九十〇零○]"
 _DATE = re.compile(rf"({_NUM}{{4}})\s*年\s*({_NUM}{{1,3}})\s*月\s*({_NUM}{{1,3}})\s*日")
 _ORDER = ORDER_RE
 _DUTY = re.compile(r"应当|应|必须|须|可以|责令|由")
+_PART = re.compile(r"规定|第\S{1,6}[条款项章节]|条款|内容|部分")
 _SESSION = re.compile(rf"第{_NUM}+届|第{_NUM}+次(?:全体)?会议|第{_NUM}+次")
 _HISTORY_START = re.compile(rf"^\s*[（(]?\s*{_DATE.pattern}")
 
@@ -152,7 +153,8 @@ def relations(text: str, head: list[str], first_article: str | None) -> list[Rel
 
     ``repeals``: a sentence whose predicate, at its end, is a repeal verb of ``lifecycle.json``
     (``同时废止``, ``不再执行``; not inside a cited title, not ``已废止的`` as a modifier) repeals the
-    documents it names before the verb. ``implements``: in the preamble lines ``head`` and the
+    documents it names before the verb; ``partly_repeals`` when what it repeals is a part of them
+    (``《X》中有关认证标志的规定``, ``《X》第三条``): X stays in force. ``implements``: in the preamble lines ``head`` and the
     ``first_article``, a basis opener (``根据``, ``为贯彻落实``) names the documents after it in
     its sentence.
 
@@ -177,7 +179,10 @@ def relations(text: str, head: list[str], first_article: str | None) -> list[Rel
         if not m or _DUTY.search(_masked(s)[:m.start()]):
             continue  # 与《X》相抵触的，应当予以废止: a duty to repeal, not a repeal
         if "《" in s[:m.start()] or DOC_NUMBER_RE.search(s[:m.start()]):
-            add("repeals", s, 0, m.start())
+            # 《X》中有关认证标志的规定同时废止 / 《X》第三条同时废止: a part of X, which stays in force
+            tail = _masked(s)[:m.start()]
+            tail = tail[tail.rfind("》") + 1:]
+            add("partly_repeals" if _PART.search(tail) else "repeals", s, 0, m.start())
     openers = sorted((e["word"] for e in _words()["basis_openers"]), key=len, reverse=True)
     opener = re.compile("|".join(map(re.escape, openers)))
     preamble = [ln for ln in head if not _HISTORY_START.match(ln)]  # 根据…决定修正: history, not basis

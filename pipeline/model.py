@@ -41,7 +41,8 @@ class Relation:
     """A notice's relation to another document, as its text states it.
 
     Attributes:
-        kind: ``repeals`` (``……同时废止``) or ``implements`` (``根据《…》``, ``为贯彻落实《…》``).
+        kind: ``repeals`` (``……同时废止``), ``partly_repeals`` (``《…》中有关……的规定同时废止``) or
+            ``implements`` (``根据《…》``, ``为贯彻落实《…》``).
         key: the target's citation key (its title key, else its 文号).
         title: the target's title without 《》, or ``None``; doc_number: its 文号 or order number,
         or ``None``; date: the date the text gives it (``2011年7月20日公布的《…》``), ISO, or ``None``.

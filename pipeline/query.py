@@ -426,7 +426,8 @@ def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | No
         r = rel.get(nid, {})
         rows.append(NoticeRow(name, title, lvl, number, issuer, d, eff, status, newer.get(name), prom,
                               tuple(json.loads(revs or "[]")), until, tuple(repealed.get(nid, ())),
-                              tuple(r.get("repeals", ())), tuple(r.get("implements", ())), why))
+                              tuple(r.get("repeals", ())) + tuple(f"{x}（部分）" for x in r.get("partly_repeals", ())),
+                              tuple(r.get("implements", ())), why))
     order = {lvl: k for k, lvl in enumerate(("法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "规范性文件"))}
     return sorted(rows, key=lambda r: (order.get(r.level, 9), r.date or "", r.name))
 

@@ -239,3 +239,10 @@ def test_a_law_header_in_brackets_and_a_state_council_document(tmp_path):
     assert (n.level, n.doc_number, n.issuer, n.date, n.promulgated) == (
         "规范性文件", "国发〔2018〕3号", "国务院", "2018-01-17", "2018-01-17")
     assert [r.kind for r in n.relations] == ["implements"]
+
+
+def test_a_repeal_of_a_part_leaves_the_document_in_force():
+    # 认证证书和认证标志管理办法 第三十四条: 《……管理办法》和《……标志管理办法》中有关认证标志的规定同时废止
+    n = ingest(CORPORA / "more" / "cert-certificate-and-mark-measures-2022.md")
+    assert [(r.kind, r.date) for r in n.relations if "repeal" in r.kind] == [
+        ("partly_repeals", "1992-02-10"), ("partly_repeals", "1995-09-21")]
