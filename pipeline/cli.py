@@ -114,7 +114,7 @@ def _summary_table(results) -> None:
             continue
         table.add_row(r.notice.name, str(r.counts["clauses"]), str(r.counts["obligations"]),
                       *[str(r.counts.get(m, 0)) for m in MODALITIES], "; ".join(r.notice.warnings))
-    Console(width=200).print(table)
+    Console(width=max(100, Console().width)).print(table)  # a 100-column terminal at least
 
 
 @cli.command(name="eval")
