@@ -98,6 +98,29 @@ def _pool_context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+def _in_order(todo: Iterator[Path], submit, window: int, pending: deque | None = None, done=None
+              ) -> Iterator[tuple[Path, ExtractionResult]]:
+    """``(file, result)`` of every file of ``todo`` in order, with ``submit(file)`` (a future) at
+    most ``window`` files ahead of the one read. A file leaves ``pending`` only once its result is
+    read, so a caller that catches a failure finds every unread file in ``pending`` and ``todo``;
+    ``done(future)`` runs after each result (a Dask future's release)."""
+    pending = deque() if pending is None else pending
+
+    def oldest():
+        r = pending[0][1].result()
+        f, fut = pending.popleft()
+        if done is not None:
+            done(fut)
+        return f, r
+
+    for f in todo:
+        pending.append((f, submit(f)))
+        if len(pending) >= window:
+            yield oldest()
+    while pending:
+        yield oldest()
+
+
 def _reachable(address: str, seconds: float = 3.0) -> None:
     """Raise ``OSError`` at once when nothing listens at a ``tcp://host:port`` address (a Dask
     client would retry for its whole timeout first)."""
@@ -143,18 +166,9 @@ def _dask_results(files: list[Path], names: dict[Path, str], ocr: str, scheduler
             cluster.close()
         raise ExtractionError(f"cannot reach the Dask scheduler {scheduler} ({e})") from e
     try:
-        window = 8 * max(1, sum(client.nthreads().values()))
-        pending: deque = deque()
-        for f in files:
-            pending.append((f, client.submit(_extract_in_worker, f, names.get(f), ocr, hook, pure=False)))
-            if len(pending) >= window:
-                g, fut = pending.popleft()
-                yield g, fut.result()
-                fut.release()
-        while pending:
-            g, fut = pending.popleft()
-            yield g, fut.result()
-            fut.release()
+        submit = lambda f: client.submit(_extract_in_worker, f, names.get(f), ocr, hook, pure=False)  # noqa: E731
+        yield from _in_order(iter(files), submit, 8 * max(1, sum(client.nthreads().values())),
+                             done=lambda fut: fut.release())
     finally:
         client.close()
         if cluster is not None:
@@ -194,14 +208,8 @@ def extract_files(files: list[Path], names: dict[Path, str], ocr: str = "auto", 
     todo = iter(files)
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context())
     try:
-        for f in todo:
-            pending.append((f, pool.submit(_extract_in_worker, f, names.get(f), ocr, hook)))
-            if len(pending) >= 4 * jobs:
-                r = pending[0][1].result()  # popped only once read: a dead worker loses no notice
-                yield pending.popleft()[0], r
-        while pending:
-            r = pending[0][1].result()
-            yield pending.popleft()[0], r
+        yield from _in_order(todo, lambda f: pool.submit(_extract_in_worker, f, names.get(f), ocr, hook), 4 * jobs,
+                             pending=pending)
         return
     except BrokenProcessPool:
         rest = [g for g, _ in pending] + list(todo)

@@ -27,6 +27,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .nlp import _RE_SKIP as _RE_SKIP_BLANKS  # jieba's and posseg's whitespace split
 from .nlp import load_lexicon
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
@@ -122,7 +123,6 @@ def _unjoined(ch: str) -> bool:
 # jieba.posseg's block and token patterns (jieba/posseg/__init__.py), so that :class:`_Tagger` cuts
 # exactly as ``POSTokenizer.cut(text, HMM=False)`` does
 _RE_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)")
-_RE_SKIP = re.compile(r"(\r\n|\s)")
 _RE_NUM = re.compile(r"[\.0-9]+")
 _RE_ENG = re.compile("[a-zA-Z0-9]+")
 _RE_ENG1 = re.compile("^[a-zA-Z0-9]$")
@@ -143,7 +143,6 @@ class _Tagger:
         self.route = Route(pos_tokenizer.tokenizer)
         self.freq = self.route.freq
         self.tags = pos_tokenizer.word_tag_tab
-        self.detail = self.route.unknown
         self._cut_detail = pos_tokenizer._POSTokenizer__cut_detail  # jieba's HMM over one run
         self._words = self.route.words
 
@@ -151,9 +150,9 @@ class _Tagger:
         """A run of single characters the route left unjoined, as jieba's HMM pass reads it (its
         ``__cut_detail``: a Viterbi pass over word-position and tag states), memoised: the
         grammar tags many prefixes of one sentence, which share their unknown words."""
-        got = self.detail.get(buf)
+        got = self.route.unknown.get(buf)
         if got is None:
-            got = self.detail[buf] = tuple((p.word, p.flag) for p in self._cut_detail(buf))
+            got = self.route.remember(buf, tuple((p.word, p.flag) for p in self._cut_detail(buf)))
         return got
 
     def _hmm_block(self, blk: str, out: list) -> None:
@@ -203,8 +202,8 @@ class _Tagger:
                 if buf:
                     out.append((buf, "eng"))
                 continue
-            for x in _RE_SKIP.split(blk):
-                if _RE_SKIP.match(x):
+            for x in _RE_SKIP_BLANKS.split(blk):
+                if _RE_SKIP_BLANKS.match(x):
                     out.append((x, "x"))
                     continue
                 for xx in x:

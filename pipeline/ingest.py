@@ -596,6 +596,14 @@ def extract_metadata(text: str) -> dict:
             break
         head.append(ln)
     head = head[:40]
+    from . import lifecycle
+    from .lexicon import ORDER_RE, order_key
+
+    # a 令 page sets its number on a line of its own: 国家市场监督管理总局令 / 第 61 号
+    head = re.sub(r"令\s*\n\s*(第\s*[\d一二三四五六七八九十百零〇]+\s*号)", lambda m: "令" + re.sub(r"\s", "", m.group(1)),
+                  "\n".join(head)).split("\n")
+    events = lifecycle.history(head)  # the lines opening with a date (the title is none of them)
+    facts = lifecycle.version_facts(events)
     title = None
     for i, ln in enumerate(head):
         if "。" in ln or len(ln) > 90 or _DOC_NUMBER.fullmatch(ln.strip()):
@@ -629,8 +637,9 @@ def extract_metadata(text: str) -> dict:
             if issuer:
                 break
     signed = date
-    if date is None:
-        date = _version_date(head)
+    if date is None:  # the version: its latest promulgation or revision, not `自……起施行` in the header
+        acts = [e.date for e in events if e.kind in ("promulgated", "adopted", "approved", "revised")]
+        date = max(acts) if acts else _version_date(head)
     if issuer is None and title and "关于" in title:
         issuer = title.split("关于", 1)[0] or None
     attachments = []
@@ -643,23 +652,12 @@ def extract_metadata(text: str) -> dict:
             m = re.match(r"^附件[:：]\s*(.+)$", ln)
             if m:
                 attachments.extend(p for p in re.split(r"\s*\d+[.．]\s*", m.group(1)) if p)
-    from . import lifecycle
-    from .lexicon import ORDER_RE, order_key
-
-    # a 令 page sets its number on a line of its own: 国家市场监督管理总局令 / 第 61 号
-    head = re.sub(r"令\s*\n\s*(第\s*[\d一二三四五六七八九十百零〇]+\s*号)", lambda m: "令" + re.sub(r"\s", "", m.group(1)),
-                  "\n".join(head)).split("\n")
     level, level_source = authority_level(title, head)
     header = [ln for ln in head if ln != title]
     order_line = next((m for ln in header if (m := ORDER_RE.fullmatch(ln.strip()))), None)
     if order_line:  # the order that promulgates the text: its number, and its organ issues it
         doc_number = doc_number or order_key(order_line)
         issuer = order_line.group(1)[:-1]
-    events = lifecycle.history(header)
-    facts = lifecycle.version_facts(events)
-    acts = [e.date for e in events if e.kind in ("promulgated", "adopted", "approved", "revised")]
-    if signed is None and acts:
-        date = max(acts)  # the version: its latest promulgation or revision, not `自……起施行` in the header
     published = [d for ln in head if _HISTORY_LINE.match(ln) and re.search("公布|发布|印发|颁布", ln) for d in all_dates(ln)]
     effective, effective_source = effective_date(text, min(published) if published else date)
     doc_number = doc_number or facts["order"]  # a law or rule: the order it was last issued under

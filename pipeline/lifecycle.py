@@ -28,7 +28,6 @@ from .model import HistoryEvent, Relation
 
 _NUM = r"[\d一二三四五六七八九十〇零○]"
 _DATE = re.compile(rf"({_NUM}{{4}})\s*年\s*({_NUM}{{1,3}})\s*月\s*({_NUM}{{1,3}})\s*日")
-_ORDER = ORDER_RE
 _DUTY = re.compile(r"应当|应|必须|须|可以|责令|由")
 _PART = re.compile(r"规定|第\S{1,6}[条款项章节]|条款|内容|部分")
 _SESSION = re.compile(rf"第{_NUM}+届|第{_NUM}+次(?:全体)?会议|第{_NUM}+次")
@@ -78,7 +77,7 @@ def history(head: list[str]) -> list[HistoryEvent]:
                 continue
             pos, act = min(hits, key=lambda h: (h[0], -len(h[1]["word"])))
             before = seg[:pos]
-            order_m = _ORDER.search(before)
+            order_m = ORDER_RE.search(before)
             order = order_key(order_m) if order_m else None
             organ = before[:order_m.start()] + order_m.group(1)[:-1] if order_m else before
             organ = re.sub(r"《[^《》]*》", "", organ)
@@ -127,7 +126,7 @@ def _targets(sentence: str, start: int = 0) -> list[tuple[str | None, str | None
         n = re.match(r"\s*[（(]\s*([^（）()]{2,30}?)\s*[）)]", sentence[t.end():])
         if n:
             d = DOC_NUMBER_RE.search(n.group(1))
-            o = _ORDER.search(n.group(1))
+            o = ORDER_RE.search(n.group(1))
             if d or o:
                 num = citation_key("doc_number", d.group(0)) if d else order_key(o)
                 end = t.end() + n.end()
@@ -137,7 +136,7 @@ def _targets(sentence: str, start: int = 0) -> list[tuple[str | None, str | None
         if dm:
             dated = _iso(dm[-1])
             said = dm[-1].group(0)
-            o = _ORDER.search(said[_DATE.match(said).end():])  # 1998年3月12日原国家质量技术监督局令第51号公布的《…》
+            o = ORDER_RE.search(said[_DATE.match(said).end():])  # 1998年3月12日原国家质量技术监督局令第51号公布的《…》
             if o and num is None:
                 num = order_key(o)  # 原 (the organ's old name) dropped
         out.append((t.group(1), num, dated, sentence[t.start():end]))

@@ -247,6 +247,10 @@ def split_fused_modals(words: list[str], freq: dict) -> list[str]:
     return out
 
 
+MEMO_MAX = 200_000
+"""Most unjoined runs a :class:`Route` remembers the HMM's reading of."""
+
+
 class Route:
     """jieba's maximum-probability segmentation of one block of Chinese (``Tokenizer.get_DAG`` and
     ``Tokenizer.calc``) in one pass, for a given jieba tokenizer: the same prefix-dictionary DAG,
@@ -267,7 +271,15 @@ class Route:
         self.freq = tokenizer.FREQ
         self.logtotal = log(tokenizer.total)
         self.logp: dict[str, float] = {}
-        self.unknown: dict[str, tuple] = {}  # memo of the HMM's reading of unjoined runs
+        self.unknown: dict[str, tuple] = {}  # memo of the HMM's reading of unjoined runs (see remember)
+
+    def remember(self, run: str, reading: tuple) -> tuple:
+        """Memoise the HMM's ``reading`` of an unjoined ``run``; the memo is emptied when it holds
+        :data:`MEMO_MAX` runs, so a long extraction's memory stays flat."""
+        if len(self.unknown) >= MEMO_MAX:
+            self.unknown.clear()
+        self.unknown[run] = reading
+        return reading
 
     def clear(self) -> None:
         """Forget the memoised log probabilities and HMM readings (benchmarks time cold runs)."""
@@ -333,7 +345,7 @@ def cut(route: Route, text: str) -> list[str]:
         elif not freq.get(buf):
             got = memo.get(buf)
             if got is None:
-                got = memo[buf] = tuple(finalseg.cut(buf))
+                got = route.remember(buf, tuple(finalseg.cut(buf)))
             out.extend(got)
         else:
             out.extend(buf)

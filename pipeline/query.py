@@ -20,6 +20,7 @@ import json
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from datetime import date
 
@@ -384,8 +385,11 @@ def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | No
 
     day = iso_date(as_of) if as_of else _date.today().isoformat()
     newer = superseded(db)
-    name_of = dict(db.execute("select id, name from notices").fetchall())
-    starts = {nid: eff or d for nid, eff, d in db.execute("select id, effective, date from notices")}
+    # one read of the notices table (its rows hold the texts: each scan of a later column is costly)
+    table = db.execute("select id, name, coalesce(title, name), level, doc_number, issuer, date, effective, "
+                       "promulgated, revisions, valid_until, source_status from notices").fetchall()
+    name_of = {r[0]: r[1] for r in table}
+    starts = {r[0]: r[7] or r[6] for r in table}
     rel: dict[str, dict[str, list[str]]] = {}
     repealed: dict[str, list[str]] = {}
     for nid, kind, key, title, number, target in db.execute(
@@ -394,7 +398,7 @@ def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | No
         rel.setdefault(nid, {}).setdefault(kind, []).append(said)
         if kind == "repeals" and target and (starts.get(nid) or "") <= day:
             repealed.setdefault(target, []).append(name_of.get(nid, nid))
-    dates = {n: d or "" for n, d in db.execute("select name, date from notices")}
+    dates = {r[1]: r[6] or "" for r in table}
     versions: dict[str, list[str]] = {}
     for old, newest in newer.items():
         versions.setdefault(newest, [newest]).append(old)
@@ -405,9 +409,7 @@ def notices(db: sqlite_utils.Database, as_of: str | None = None, level: str | No
         return min(later, key=lambda v: (dates[v], v)) if later else None
 
     rows = []
-    for nid, name, title, lvl, number, issuer, d, eff, prom, revs, until, stated in db.execute(
-            "select id, name, coalesce(title, name), level, doc_number, issuer, date, effective, promulgated, "
-            "revisions, valid_until, source_status from notices"):
+    for nid, name, title, lvl, number, issuer, d, eff, prom, revs, until, stated in table:
         if level and lvl != level or names is not None and name not in names:
             continue
         if nid in repealed:
@@ -747,9 +749,8 @@ def _terms_used(db: sqlite_utils.Database, notice_id: str, path: str, text: str)
         "select term, definition, kind, path, scope, note from definitions where notice_id = ? order by id",
         [notice_id])]
     # a term inside an actor's name is not used there (认可 in 认证认可监督管理部门)
-    names = sorted({n for d in defined for (n,) in db.execute(
-        "select alias from actor_aliases where instr(alias, ?) and alias != ? union "
-        "select id from actors where instr(id, ?) and id != ?", [d.term, d.term] * 2)}, key=len, reverse=True)
+    known = {n for (n,) in db.execute("select alias from actor_aliases union select id from actors")}
+    names = sorted({n for n in known for d in defined if d.term in n and n != d.term}, key=len, reverse=True)
     for n in names:
         text = text.replace(n, "\u3000")
     seen, out = set(), []
@@ -760,13 +761,17 @@ def _terms_used(db: sqlite_utils.Database, notice_id: str, path: str, text: str)
     return out
 
 
+@lru_cache(maxsize=1)
+def _list_words() -> tuple[str, ...]:
+    from .lexicon import load_lexicon
+
+    return tuple(e["word"] for e in load_lexicon("grammar.json")["classes"]["list_reference"]["entries"])
+
+
 def points_to_list(text: str) -> bool:
     """Whether ``text`` points to items listed under its clause (``下列``, ``以下``, ``如下``,
     ``上述``: word class ``list_reference`` of ``data/grammar.json``)."""
-    from .lexicon import load_lexicon
-
-    words = [e["word"] for e in load_lexicon("grammar.json")["classes"]["list_reference"]["entries"]]
-    return any(w in text for w in words)
+    return any(w in text for w in _list_words())
 
 
 def listed_items(db: sqlite_utils.Database, clause_id: str) -> list[tuple[str, str]]:
