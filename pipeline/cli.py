@@ -181,15 +181,28 @@ def _open(db_path):
     return open_db(db_path, create=False, readonly=True)
 
 
-def _fit_widths(want: list[int], room: int, least: list[int], keep: int = 16) -> list[int]:
-    """Column widths (terminal cells) summing to at most ``room`` where possible: columns of at
-    most ``keep`` cells (IDs, dates, counts) keep their width, the others share what is left in
-    proportion to the square root of their width (a long action gets more than a notice label,
-    not all of it); a column narrower than its share keeps its width. Never under ``least`` (per
-    column: its header's width, at least 4)."""
+def _fit_widths(want: list[int], room: int, least: list[int], keep: int = 16, fixed: tuple[int, ...] = (),
+                text_share: float = 0.3) -> list[int]:
+    """Column widths (terminal cells) summing to at most ``room`` where possible.
+
+    Columns of at most ``keep`` cells (labels, IDs, dates, counts) keep their width while the
+    wider text columns still get ``text_share`` of the room (or all they want, if less); when
+    they would not, the widest of the narrow columns give up a cell at a time, never those in
+    ``fixed`` (an ID folded over two lines cannot be copied). The text columns share what is
+    left in proportion to the square root of their width (a long action gets more than a
+    subject, not all of it); one narrower than its share keeps its width. Never under ``least``
+    (per column: its header's width, at least 4)."""
     out = list(want)
     flex = [k for k, w in enumerate(want) if w > keep]
-    left = room - sum(w for k, w in enumerate(want) if k not in flex)
+    if flex:
+        narrow = [k for k in range(len(want)) if k not in flex]
+        room_narrow = room - min(sum(want[k] for k in flex), int(room * text_share))
+        while sum(out[k] for k in narrow) > room_narrow:
+            give = [k for k in narrow if k not in fixed and out[k] > max(least[k], 4)]
+            if not give:
+                break
+            out[max(give, key=lambda k: out[k])] -= 1
+    left = room - sum(w for k, w in enumerate(out) if k not in flex)
     while flex:
         weight = sum(want[k] ** 0.5 for k in flex)
         share = {k: max(least[k], 4, int(left * want[k] ** 0.5 / weight)) for k in flex}
@@ -205,9 +218,20 @@ def _fit_widths(want: list[int], room: int, least: list[int], keep: int = 16) ->
     return out
 
 
-def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str, data=None, columns: list[str] | None = None) -> None:
+TABLE_ROWS = 200
+"""Rows a terminal table shows when the command has no ``--limit``: rich lays out a row of
+wrapped Chinese in about a millisecond, and every duty of a broad actor in a 1,000-notice
+library (12,694 rows, 56,000 lines) took 10 s to print. The rest are counted in a note, and
+``--json`` / ``--csv`` always print every row."""
+
+
+def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str, data=None, columns: list[str] | None = None,
+          limited: bool | None = None, total: int | None = None) -> None:
     """Print ``rows`` (flat dicts) as a rich table, CSV or JSON (``data``: the full JSON value);
-    ``columns`` gives the CSV header when there are no rows."""
+    ``columns`` gives the CSV header when there are no rows. A table shows the first
+    :data:`TABLE_ROWS` rows and says how many more there are, unless the user gave ``--limit``
+    (``limited``: True; False: the command has ``--limit`` and it was not given; None: it has none).
+    ``total``: how many rows there are when ``rows`` holds only the first of them."""
     if as_json:
         from .query import dumps
         click.echo(dumps(data if data is not None else rows))
@@ -228,6 +252,9 @@ def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str, data=None, 
     from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
+    total = max(total or 0, len(rows))
+    if limited is not True and len(rows) > TABLE_ROWS:
+        rows = rows[:TABLE_ROWS]
     cells = [["" if v is None else str(v) for v in r.values()] for r in rows]
     cols = list(rows[0])
     console = Console()
@@ -237,23 +264,40 @@ def _emit(rows: list[dict], as_json: bool, as_csv: bool, title: str, data=None, 
     want = [max([cell_len(c) for c in col] + [cell_len(name)]) for name, col in zip(cols, zip(*cells))]
     room = width - 3 * len(cols) - 1
     if sum(want) > room:
-        want = _fit_widths(want, room, [cell_len(name) for name in cols])
-    table = Table(title=f"{title} ({len(rows)})")
+        want = _fit_widths(want, room, [cell_len(name) for name in cols],
+                           fixed=tuple(k for k, name in enumerate(cols) if name == "id"))
+    table = Table(title=f"{title} ({total})" if total == len(rows) else f"{title} (first {len(rows)} of {total})")
     for name, w in zip(cols, want):
         table.add_column(name, overflow="fold", width=w)
     for r in cells:
         table.add_row(*r)
     Console(width=width).print(table)
+    if total > len(rows):
+        click.echo(f"note: {total - len(rows)} more rows not shown; --json or --csv prints every row"
+                   + (f", --limit {total} shows them here" if limited is False else ""), err=True)
 
 
 _OB_COLUMNS = ["notice", "clause", "subject", "actor", "modality", "action", "condition", "deadline", "due", "id"]
 
 
+NOTES_SHOWN = 5
+"""Superseded versions named one per line before the rest are counted in one line (a law
+library holds thousands of old versions; a note per version buries the answer)."""
+
+
 def _note_superseded(db, current: bool) -> None:
     if current:
         from . import query as q
-        for old, new in sorted(q.superseded(db).items()):
-            click.echo(f"note: {old} left out, superseded by {new} (--all-versions keeps it)", err=True)
+        _note_left_out(sorted(q.superseded(db).items()))
+
+
+def _note_left_out(pairs: list[tuple[str, str]]) -> None:
+    """Notes on the superseded versions a listing left out: (old, new) notice names."""
+    for old, new in pairs[:NOTES_SHOWN]:
+        click.echo(f"note: {old} left out, superseded by {new} (--all-versions keeps it)", err=True)
+    if len(pairs) > NOTES_SHOWN:
+        click.echo(f"note: and {len(pairs) - NOTES_SHOWN} more superseded versions left out "
+                   "(`regpipe query notices` lists them; --all-versions keeps them)", err=True)
 
 
 _ALL_VERSIONS = click.option("--all-versions", is_flag=True, help="Also notices superseded by a newer version.")
@@ -346,11 +390,18 @@ def query_obligations(actor, exact, modality, notice, due_before, due_after, cit
     from . import query as q
     db = _open(db_path)
     current = not all_versions
-    rows = q.obligations(db, actor=actor, exact=exact, modality=list(modality) or None, notice=notice,
-                         due_before=due_before, due_after=due_after, cites=cites, text=text, clause=clause_path,
-                         limit=limit, current_only=current, in_force=in_force, level=level)
-    _emit([_ob_row(o, short=not (as_json or as_csv)) for o in rows], as_json, as_csv, "obligations", rows,
-          columns=_OB_COLUMNS)
+    filters = dict(actor=actor, exact=exact, modality=list(modality) or None, notice=notice, due_before=due_before,
+                   due_after=due_after, cites=cites, text=text, clause=clause_path, current_only=current,
+                   in_force=in_force, level=level)
+    table = not (as_json or as_csv)
+    if table and limit is None:  # the terminal shows the first TABLE_ROWS: read those, count the rest
+        rows = q.obligations(db, limit=TABLE_ROWS, **filters)
+        total = q.count_obligations(db, **filters) if len(rows) == TABLE_ROWS else len(rows)
+    else:
+        rows = q.obligations(db, limit=limit, **filters)
+        total = None
+    _emit([_ob_row(o, short=table) for o in rows], as_json, as_csv, "obligations", rows,
+          columns=_OB_COLUMNS, limited=limit is not None, total=total)
     _note_superseded(db, current and not in_force)
 
 
@@ -638,8 +689,7 @@ def checklist(actor, exact, notice, modality, due_before, due_after, cites, text
                       if any(i.overdue for i in cl.items) else ""))
     if not cl.items:
         click.echo("note: no duty matches these filters", err=True)
-    for old, new in cl.superseded:
-        click.echo(f"note: {old} left out, superseded by {new} (--all-versions keeps it)", err=True)
+    _note_left_out(list(cl.superseded))
 
 
 # ------------------------------------------------------------------ graph

@@ -19,7 +19,7 @@ import gc
 import json
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from functools import lru_cache
 from operator import itemgetter
 from datetime import date
@@ -504,6 +504,32 @@ def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool
     Raises:
         QueryError: unknown actor, notice, citation, modality or level.
     """
+    where, params = _obligation_filter(db, actor, exact, modality, notice, due_before, due_after, cites, text,
+                                       clause, with_deadline, current_only, in_force, level)
+    return _fetch(db, where, params, limit)
+
+
+def count_obligations(db: sqlite_utils.Database, **filters) -> int:
+    """How many obligations :func:`obligations` lists for the same keyword filters (``limit``
+    aside), counted without reading them: a terminal shows the first rows of a long listing and
+    says how many there are.
+
+    Raises:
+        QueryError: as :func:`obligations`.
+    """
+    where, params = _obligation_filter(db, **filters)
+    cond = " where " + " and ".join(where) if where else ""
+    return db.execute(f"select count(*) from obligations o{cond}", params).fetchone()[0]
+
+
+def _obligation_filter(db: sqlite_utils.Database, actor: str | None = None, exact: bool = False,
+                       modality: str | list[str] | None = None, notice: str | None = None,
+                       due_before: str | None = None, due_after: str | None = None, cites: str | None = None,
+                       text: str | None = None, clause: str | None = None, with_deadline: bool = False,
+                       current_only: bool = False, in_force: str | None = None,
+                       level: str | None = None) -> tuple[list[str], list]:
+    """The SQL conditions on ``o`` (the obligations table) and their parameters for the filters
+    of :func:`obligations`."""
     where, params = [], []
     if notice and current_only and db.execute("select 1 from notices where name = ? or id = ?",
                                               [notice, notice]).fetchone():
@@ -555,7 +581,7 @@ def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool
         prefix = clause.rstrip("/") + "/"
         where.append("(o.path = ? or substr(o.path, 1, ?) = ?)")  # no LIKE: % in a path is no wildcard
         params += [clause, len(prefix), prefix]
-    return _fetch(db, where, params, limit)
+    return where, params
 
 
 def iso_date(value: str) -> str:
@@ -848,19 +874,33 @@ def similar_obligations(db: sqlite_utils.Database, ob: ObligationRow, exclude_no
 
 
 def to_plain(value):
-    """Dataclasses (and lists of them) as JSON-ready dicts and lists."""
-    from dataclasses import asdict, is_dataclass
-
-    if is_dataclass(value):
-        return asdict(value)
+    """Dataclasses (and lists and tuples of them, at any depth) as JSON-ready dicts and lists."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, (list, tuple)):
         return [to_plain(v) for v in value]
     return value
 
 
+def _json_default(value):
+    """A dataclass as the dict of its fields (the JSON encoder calls this for each one it meets,
+    so nested dataclasses are turned one level at a time, without copying the rest)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def dumps(value) -> str:
-    """``value`` as pretty JSON (Chinese kept as is)."""
-    return json.dumps(to_plain(value), ensure_ascii=False, indent=2)
+    """``value`` (dataclasses, lists, dicts, strings, numbers) as JSON, Chinese kept as is: a list
+    one element per line (``[`` and ``]`` on lines of their own; grep-able, and encoded by the
+    C encoder: 12,694 obligations in a fifth of a second), anything else indented by two.
+
+    Dataclasses are encoded field by field as the encoder reaches them; :func:`dataclasses.asdict`
+    deep-copies every value first, which took longer than encoding them."""
+    if isinstance(value, (list, tuple)):
+        enc = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+        return "[\n" + ",\n".join(map(enc, value)) + "\n]" if value else "[]"
+    return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
 
 
 @dataclass(frozen=True)

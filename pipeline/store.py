@@ -34,7 +34,7 @@ from .model import Clause, Notice, Obligation
 from .actors import load_ontology
 from .lexicon import citation_key, find_citations
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 """1: first release. 2 and 3 (same session): actor ontology (``actors.kind``/``in_lexicon``, ``actor_aliases``,
 ``actor_relations``, ``obligation_actors``, ``actor_counts``: obligations per actor, notice and
 modality, kept with the rows), ``citations.notice_id``, FTS on the texts only. 4: ``changes`` and
@@ -45,7 +45,11 @@ listing reads without a lookup per row. 8: ``obligations.actor``, ``subject_sour
 9: ``clauses.body``, the complete clause text for display (paragraph breaks, Latin spaces), and
 the preamble stored as a unit of kind ``preamble`` with path ``""``; ``text`` is complete
 (lead-in plus the paragraphs after the items). 10: ``notices.level`` (效力级别), ``effective``
-(施行日期) and where each came from (``level_source``, ``effective_source``)."""
+(施行日期) and where each came from (``level_source``, ``effective_source``). 11: the notice's
+history (``promulgated``, ``revisions``, ``history``, ``valid_until``), ``citations.alt_key``,
+``relations``, ``definitions``. 12: ``notices.source_status``. 13: the Chinese views. 14: the
+link tables' indexes cover their lookups (``obligation_actors (actor_id, obligation_id)``,
+``…_citations (citation_id, …)``): an actor's duties are found without reading a link row."""
 
 LIST_SEP = "\x1f"
 """Separator (ASCII unit separator) of the names in ``obligations.actors`` / ``citation_keys``."""
@@ -61,6 +65,12 @@ def clause_id(notice: Notice, clause: Clause) -> str:
     """Stable clause ID from the notice hash, the clause path and its document order."""
     return hashlib.sha1(f"{notice.sha256}|{clause.path}|{clause.order}".encode()).hexdigest()[:16]
 
+
+MMAP_SIZE = 1 << 30
+"""Bytes of the database file SQLite reads through memory-mapped I/O instead of a ``read`` call
+and a copy per 4 KiB page (https://www.sqlite.org/mmap.html): listing 12,694 obligations at
+1,000 notices touches thousands of pages, and reading them in place is a sixth faster. SQLite
+falls back to ordinary reads where mapping is not possible."""
 
 BUSY_TIMEOUT = 60.0
 """Seconds a writer waits for another writer's transaction (another ``regpipe extract`` on the
@@ -140,6 +150,7 @@ def _prepare(db: sqlite_utils.Database, path: Path, version: int) -> sqlite_util
         # default 2 MB page cache, a database of a few hundred notices no longer fits and writes
         # slow down as it grows. 64 MB keeps the indexes of thousands of notices in memory.
         db.execute("PRAGMA cache_size = -65536")
+        db.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
         if version < SCHEMA_VERSION:
             # one process creates or upgrades the schema while another run on the same new file
             # waits for the write lock (BEGIN IMMEDIATE waits BUSY_TIMEOUT), then finds it done
@@ -160,40 +171,64 @@ def _prepare(db: sqlite_utils.Database, path: Path, version: int) -> sqlite_util
 
 class ReadOnlyDatabase:
     """A read-only connection offering what the query stages call on a database: ``execute``
-    (a cursor), ``query`` (rows as dicts) and ``conn``, as ``sqlite_utils.Database`` does.
-    sqlite-utils, which writes the database, imports numpy when it is installed (0.15 s); a
-    query does not need it, and ``regpipe query`` starts that much sooner."""
+    (a cursor with ``fetchone``/``fetchall``, iterable), ``query`` (rows as dicts) and ``conn``,
+    as ``sqlite_utils.Database`` does; errors are :class:`StoreError`.
 
-    def __init__(self, conn: sqlite3.Connection):
+    It reads through APSW (https://rogerbinns.github.io/apsw/), which brings its own current
+    SQLite and turns rows into Python values about a quarter faster than the standard library's
+    ``sqlite3`` (every duty of 认证机构 at 1,000 notices: 61 → 44 ms for the rows); the writer
+    stays on sqlite-utils and ``sqlite3``; both read and write the same file format. Nor does a
+    query import sqlite-utils, which imports numpy when it is installed (0.15 s)."""
+
+    def __init__(self, conn, path: Path):
         self.conn = conn
+        self.path = path
 
-    def execute(self, sql: str, parameters=None) -> sqlite3.Cursor:
-        """The cursor of ``sql`` with ``parameters`` (a sequence or a mapping)."""
-        return self.conn.execute(sql, parameters) if parameters is not None else self.conn.execute(sql)
+    def execute(self, sql: str, parameters=None):
+        """The cursor of ``sql`` with ``parameters`` (a sequence or a mapping).
+
+        Raises:
+            StoreError: SQLite's error (a missing table, a damaged file), naming the database.
+        """
+        import apsw
+
+        try:
+            return self.conn.execute(sql, parameters) if parameters is not None else self.conn.execute(sql)
+        except apsw.Error as e:
+            raise StoreError(f"{self.path}: {e}") from e
 
     def query(self, sql: str, params=None):
         """Rows of ``sql`` as dicts keyed by column name."""
+        import apsw
+
         cur = self.execute(sql, params)
-        keys = [d[0] for d in cur.description]
+        try:
+            keys = [d[0] for d in cur.getdescription()]
+        except apsw.ExecutionCompleteError:  # no rows
+            return
         for row in cur:
             yield dict(zip(keys, row))
 
     def table_names(self) -> list[str]:
         """The tables of the database."""
-        return [r[0] for r in self.conn.execute("select name from sqlite_master where type = 'table'")]
+        return [r[0] for r in self.execute("select name from sqlite_master where type = 'table'")]
 
 
 def _open_readonly(path: Path) -> ReadOnlyDatabase:
+    import apsw
+
     uri = path.resolve().as_uri()
     last = None
     for query in ("?mode=ro", "?mode=ro&immutable=1"):
         try:
-            conn = sqlite3.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT)
+            conn = apsw.Connection(uri + query, flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI)
+            conn.set_busy_timeout(int(BUSY_TIMEOUT * 1000))
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            return ReadOnlyDatabase(conn)
-        except sqlite3.OperationalError as e:
+            conn.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
+            return ReadOnlyDatabase(conn, path)
+        except (apsw.CantOpenError, apsw.BusyError, apsw.ReadOnlyError) as e:
             last = e  # a WAL database in a read-only folder: its -shm cannot be created
-        except sqlite3.DatabaseError as e:
+        except apsw.Error as e:
             raise StoreError(f"{path}: not a regpipe SQLite database ({e})") from e
     raise StoreError(f"{path}: cannot open the database read-only ({last})")
 
@@ -272,14 +307,18 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
                                                         ("citation_id", "citations", "id")], if_not_exists=True)
         for table, cols in (("clauses", ["notice_id"]), ("obligations", ["notice_id"]),
                             ("obligations", ["actor_id"]), ("obligations", ["deadline_date"]),
-                            ("obligations", ["clause_id"]), ("obligation_actors", ["actor_id"]),
+                            ("obligations", ["clause_id"]), ("obligation_actors", ["actor_id", "obligation_id"]),
                             ("obligations", ["deadline_kind"]), ("actor_counts", ["notice_id"]),
                             ("changes", ["new_notice_id"]),
-                            ("clause_citations", ["citation_id"]), ("obligation_citations", ["citation_id"]),
+                            ("clause_citations", ["citation_id", "clause_id"]),
+                            ("obligation_citations", ["citation_id", "obligation_id"]),
                             ("notices", ["name"]), ("relations", ["notice_id"]),
                             ("relations", ["target_notice_id"]), ("definitions", ["notice_id"]),
                             ("definitions", ["term"])):
             db[table].create_index(cols, if_not_exists=True)
+        for table, col in (("obligation_actors", "actor_id"), ("clause_citations", "citation_id"),
+                           ("obligation_citations", "citation_id")):  # schema < 14: covered now
+            db.execute(f"DROP INDEX IF EXISTS idx_{table}_{col}")
         db.execute("CREATE TABLE IF NOT EXISTS fts_pending (tbl TEXT, rid INTEGER, PRIMARY KEY (tbl, rid)) "
                    "WITHOUT ROWID")
         if "clauses" not in _FTS and "clauses_fts" in db.table_names():  # schema < 6

@@ -361,3 +361,77 @@ def test_readme_python_example_answers(corpus_run):
     first = re.search(r"# \('([^']+)', '([^']+)', '([^']+)', '([^']+)', '([^']+)'\)", code).groups()
     r = env["rows"][0]
     assert (r.notice, r.path, r.subject, r.trigger, r.action) == first
+
+
+def test_long_terminal_listings_show_the_first_rows_and_count_the_rest(corpus_run, db, monkeypatch):
+    import pipeline.cli as cli_mod
+
+    monkeypatch.setattr(cli_mod, "TABLE_ROWS", 5)
+    monkeypatch.setattr(cli_mod, "NOTES_SHOWN", 0)
+    path = str(corpus_run[2])
+    every = q.obligations(db, actor="认证机构")
+    assert len(every) > 5
+    res = CliRunner().invoke(cli, ["query", "obligations", "--actor", "认证机构", "--all-versions", "--db", path])
+    assert res.exit_code == 0, res.output
+    assert f"(first 5 of {len(every)})" in res.stdout
+    assert f"note: {len(every) - 5} more rows not shown" in res.stderr and f"--limit {len(every)}" in res.stderr
+    assert every[4].id in res.stdout and every[5].id not in res.stdout  # the first rows, in listing order
+    # a --limit is shown whole; JSON and CSV always print every row
+    res = CliRunner().invoke(cli, ["query", "obligations", "--actor", "认证机构", "--all-versions", "--limit", "7",
+                                   "--db", path])
+    assert "obligations (7)" in res.stdout and "not shown" not in res.stderr
+    js = CliRunner().invoke(cli, ["query", "obligations", "--actor", "认证机构", "--all-versions", "--json",
+                                  "--db", path]).stdout
+    assert [o["id"] for o in json.loads(js)] == [o.id for o in every]
+    # commands without --limit cut their tables too, and the notes on superseded versions are counted
+    res = CliRunner().invoke(cli, ["query", "deadlines", "--db", path])
+    assert "(first 5 of" in res.stdout and "more rows not shown; --json or --csv" in res.stderr
+    assert "--limit" not in res.stderr.split("more rows not shown")[1].splitlines()[0]
+    superseded = q.superseded(db)
+    assert f"note: and {len(superseded)} more superseded versions left out" in res.stderr or not superseded
+
+
+def test_count_obligations_counts_what_the_listing_lists(db):
+    for filters in ({}, {"actor": "认证机构"}, {"actor": "认证机构", "exact": True, "current_only": True},
+                    {"modality": ["must_not", "may"]}, {"text": "证书 审核"}, {"cites": "认证认可条例"},
+                    {"due_after": "2020-01-01", "with_deadline": True}, {"level": "部门规章", "in_force": "2026-01-01"}):
+        assert q.count_obligations(db, **filters) == len(q.obligations(db, **filters)), filters
+    with pytest.raises(QueryError, match="unknown modality"):
+        q.count_obligations(db, modality="shall")
+
+
+def test_json_lists_one_element_per_line_and_keep_every_field(db):
+    from dataclasses import asdict
+
+    rows = q.obligations(db, actor="认证人员", limit=3)
+    text = q.dumps(rows)
+    lines = text.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(rows) + 2
+    assert json.loads(text) == json.loads(json.dumps([asdict(r) for r in rows]))
+    assert "\\u" not in text and q.dumps([]) == "[]"
+    shown = q.show(db, rows[0].id)  # one object (with nested dataclasses): indented
+    assert json.loads(q.dumps(shown)) == json.loads(json.dumps(asdict(shown), ensure_ascii=False))
+    assert q.dumps(shown).startswith("{\n  ")
+
+
+def test_an_actors_duties_are_found_through_covering_indexes_and_old_indexes_go(corpus_run, tmp_path):
+    path = tmp_path / "r.db"
+    with sqlite3.connect(corpus_run[2]) as src, sqlite3.connect(path) as dst:
+        src.backup(dst)  # the write-ahead log's pages too
+    db = open_db(path, create=False, readonly=True)
+    where = q._obligation_filter(db, actor="认证机构")
+    plan = " ".join(r[-1] for r in db.execute(
+        "explain query plan select o.rowid from obligations o where " + " and ".join(where[0]), where[1]))
+    assert "USING COVERING INDEX idx_obligation_actors_actor_id_obligation_id" in plan, plan
+    db.conn.close()
+    con = sqlite3.connect(path)  # as a schema-13 database was indexed
+    con.execute("drop index idx_obligation_actors_actor_id_obligation_id")
+    con.execute("create index idx_obligation_actors_actor_id on obligation_actors (actor_id)")
+    con.execute("PRAGMA user_version = 13")
+    con.commit()
+    con.close()
+    db = open_db(path)
+    names = {r[0] for r in db.execute("select name from sqlite_master where type = 'index'")}
+    assert "idx_obligation_actors_actor_id" not in names
+    assert {"idx_obligation_actors_actor_id_obligation_id", "idx_obligation_citations_citation_id_obligation_id",
+            "idx_clause_citations_citation_id_clause_id"} <= names
