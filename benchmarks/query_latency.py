@@ -79,11 +79,11 @@ def main() -> None:
             "citations --of 认证认可条例": lambda: q.citing_clauses(db, "认证认可条例"),
             f"show {some.id}": lambda: q.show(db, some.id),
         }
-        idle = {name: _time(fn, args.runs) for name, fn in cases.items()}
+        idle = _time(cases, args.runs)
         busy = {}
         if not args.idle_only:
             with _busy_machine(Path(tmp)):
-                busy = {name: _time(fn, args.runs) for name, fn in cases.items()}
+                busy = _time(cases, args.runs)
         print(f"{'query':62s} {'idle median':>11s} {'p95':>6s} {'busy median':>11s} {'p95':>6s} {'rows':>6s}")
         for name in cases:
             (med, p95, rows) = idle[name]
@@ -92,18 +92,25 @@ def main() -> None:
                   + f" {rows:6d}", flush=True)
 
 
-def _time(fn, runs: int) -> tuple[float, float, int]:
-    """(median ms, 95th percentile ms, rows of the answer) of ``runs`` calls of ``fn``."""
-    times = []
-    out = None
+def _time(cases: dict, runs: int) -> dict[str, tuple[float, float, int]]:
+    """Per case: (median ms, 95th percentile ms, rows of the answer) of ``runs`` calls. The
+    cases take turns (one call of each per round), so a slow spell of a shared machine falls on
+    every case alike instead of on whichever ran during it."""
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    rows: dict[str, int] = {}
     for _ in range(runs):
-        out = None  # free the previous answer outside the timed region
-        t = time.perf_counter()
-        out = fn()
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    rows = len(out.dated) if hasattr(out, "dated") else len(out.neighbours) if hasattr(out, "neighbours") else len(out)
-    return statistics.median(times), times[int(0.95 * (len(times) - 1))], rows
+        for name, fn in cases.items():
+            out = None  # free the previous answer outside the timed region
+            t = time.perf_counter()
+            out = fn()
+            times[name].append((time.perf_counter() - t) * 1000)
+            rows[name] = (len(out.dated) if hasattr(out, "dated") else
+                          len(out.neighbours) if hasattr(out, "neighbours") else len(out))
+    result = {}
+    for name, ts in times.items():
+        ts.sort()
+        result[name] = (statistics.median(ts), ts[int(0.95 * (len(ts) - 1))], rows[name])
+    return result
 
 
 class _busy_machine:
