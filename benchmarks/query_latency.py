@@ -7,7 +7,8 @@ see _corpus.py), or reuses ``--db`` when it exists, then runs every query type R
 30) through the library API the CLI uses (a terminal table reads the first 200 rows and counts
 the rest, ``--json`` reads every row), and prints the median and 95th-percentile latency in
 milliseconds and the number of rows returned. Goal: every median under 100 ms at 1,000 notices.
-A run's time covers the query and building its answer, not freeing the previous run's answer.
+A run's time covers the query and building its answer (with Python's garbage collector on), not
+freeing the previous run's answer or collecting what earlier runs left.
 
 Each query is timed twice: on an idle machine, and while a second process extracts notices
 (``regpipe extract --jobs 1`` over copies of the corpora into another database, restarted
@@ -16,6 +17,7 @@ whenever it finishes), as a researcher's queries run while a colleague's extract
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import subprocess
 import sys
@@ -100,7 +102,8 @@ def _time(cases: dict, runs: int) -> dict[str, tuple[float, float, int]]:
     rows: dict[str, int] = {}
     for _ in range(runs):
         for name, fn in cases.items():
-            out = None  # free the previous answer outside the timed region
+            out = None  # free the previous answer outside the timed region, and collect its
+            gc.collect()  # cycles there too: each call starts clean, as a `regpipe query` process does
             t = time.perf_counter()
             out = fn()
             times[name].append((time.perf_counter() - t) * 1000)

@@ -21,7 +21,6 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
 from functools import lru_cache
-from operator import itemgetter
 from datetime import date
 
 from typing import TYPE_CHECKING
@@ -157,9 +156,11 @@ class TermRow:
 
 
 # ------------------------------------------------------------------ helpers
-_COLUMNS = ("o.id, o.notice_id, o.path, o.subject, o.modality, o.trigger, o.action, o.condition, "
-            "o.deadline_text, o.deadline_kind, o.deadline_date, o.clause_id, o.ord, o.actors, o.citation_keys, "
-            "o.actor, o.subject_source")
+_COLUMNS = ("o.notice_id, o.ord, o.id, o.path, o.subject, o.actors, o.modality, o.trigger, o.action, o.condition, "
+            "o.deadline_text, o.deadline_kind, o.deadline_date, o.citation_keys, o.clause_id, "
+            "coalesce(nullif(o.actor, ''), o.subject), coalesce(nullif(o.subject_source, ''), 'explicit')")
+"""The columns a listing reads: the notice and document order to sort by, then the fields of
+:class:`ObligationRow` in its order (the notice's name, title and 文号 are read once per notice)."""
 
 
 def _fetch(db: sqlite_utils.Database, where: list[str], params: list, limit: int | None = None) -> list[ObligationRow]:
@@ -168,8 +169,9 @@ def _fetch(db: sqlite_utils.Database, where: list[str], params: list, limit: int
     citation keys (the ``actors`` / ``citation_keys`` columns the store keeps with each row).
 
     A CTE selects the matching rowids (ordered and cut in SQL only when there is a limit) and
-    each row is read once by rowid; notice names and titles are read once per notice, and a
-    full result is sorted in Python on C-level keys.
+    each row is read once by rowid; notice names and titles are read once per notice, a full
+    result is sorted in Python, and rows naming the same actors or citations share one tuple
+    of them (most rows of a listing name the same few).
     """
     cond = " where " + " and ".join(where) if where else ""
     if limit:
@@ -181,15 +183,21 @@ def _fetch(db: sqlite_utils.Database, where: list[str], params: list, limit: int
     with _gc_paused():  # thousands of acyclic rows: the cycle collector would only rescan them
         rows = db.execute(sql, params).fetchall()
         notices = {nid: (name, title or name, number) for nid, name, title, number in in_chunks(
-            db, "select id, name, title, doc_number from notices where id in ({})", {r[1] for r in rows})}
+            db, "select id, name, title, doc_number from notices where id in ({})", {r[0] for r in rows})}
         rank = {nid: i for i, nid in enumerate(sorted(notices, key=lambda n: notices[n][0]))}
-        rows.sort(key=itemgetter(12))  # document order, then (stable) notice order
-        rows.sort(key=lambda r: rank[r[1]])
-        return [ObligationRow(r[0], *notices[r[1]], r[2], r[3], tuple(r[13].split(LIST_SEP)) if r[13] else (),
-                              r[4], r[5], r[6], r[7], r[8], r[9], r[10],
-                              tuple(r[14].split(LIST_SEP)) if r[14] else (), r[11], r[15] or r[3],
-                              r[16] or "explicit")
-                for r in rows]
+        rows.sort(key=lambda r: (rank[r[0]], r[1]))
+        lists: dict[str | None, tuple[str, ...]] = {None: (), "": ()}
+
+        def split(value: str | None) -> tuple[str, ...]:
+            got = lists.get(value)
+            if got is None:
+                got = lists[value] = tuple(value.split(LIST_SEP))
+            return got
+
+        return [ObligationRow(i, *notices[n], path, subj, split(acts), mod, trig, action, cond_, dtext, dkind, ddate,
+                              split(cites), clause, actor, source)
+                for n, _, i, path, subj, acts, mod, trig, action, cond_, dtext, dkind, ddate, cites, clause, actor, source
+                in rows]
 
 
 def in_chunks(db: sqlite_utils.Database, sql: str, values: set[str]) -> list[tuple]:
