@@ -43,6 +43,8 @@ _DUTY_PHRASE = re.compile(r"^负有.+义务$")
 """A trigger naming its own duty (``负有保密义务``, gap pattern of data/triggers.json)."""
 _CASE_TAIL = re.compile("的(?:" + "|".join(g.words("case_noun")) + ")?$")
 """``……的`` / ``……的其他情形`` closing the words after a trigger (``data/grammar.json`` class ``case_noun``)."""
+_ABILITY_NOUN = re.compile(r"[\u4e00-\u9fff]{1,3}性(?=[。；;，,、）)和与及或的]|$)")
+"""The rest of ``可V性`` after 可 (可追溯性, 可操作性, 可持续性): a noun of ability, closing its phrase."""
 _TARGET = re.compile(r"(?:力争)?(?:(?:到|至|于)(\d{4})年(?:(\d{1,2})月)?(?:底|末)?(?:前)?|\d{4}年\d{1,2}月(?:底|末)?前)(?=[,，])")
 _ABBREV = re.compile(r"([^\s，。；：、“”（）《》]{2,30})[（(](?:以下)?(?:简称|统称)[“\"]?([^”\"）)，,]{2,20})[”\"]?(?:[，,]下同)?[）)]")
 _COMPETENT = re.compile(r"([^，。；：、“”《》\n]{2,40})(?:" + "|".join(g.words("competence_verb"))
@@ -425,6 +427,9 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], doc
     if case and not after.endswith(("目的", "的要求")) and not (
             case.group(0) != "的" and g.actor_before(text, seg_s, ts)):
         return False  # a case description or a relative clause: 应当注销的其他情形 / 不能满足条件的
+    if (text[seg_e:seg_e + 1] in ("，", ",") and g.closes_case(after) and not g.opens_adverbial(after)
+            and not after.endswith(("以外", "之外"))):  # 除应具备……以外，还应……: both are duties
+        return False  # rule trigger.in_case: 需新增检验项目时，应…; 在双方协商不能自行解决的情况下，由…
     nxt = _words_after(doc, text, te, 2)
     if (len(nxt) == 2 and g.tag_of(nxt[0]).startswith("v") and nxt[1] == "的" and not _DUTY_PHRASE.match(word)
             and not g.actor_before(text, seg_s, ts)):
@@ -449,6 +454,8 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], doc
     if word in ("要", "需", "须", "可") and (_word_before(doc, text, ts) if doc is not None else before[-1:]) in (
             "是", "为", "只", "所"):  # 所需, 是要: not 律师事务所要 (the word before is 事务所)
         return False
+    if word == "可" and _ABILITY_NOUN.match(text, te):
+        return False  # 确保样品的可追溯性, 可操作性: 可 and a noun in 性 are one noun (ability), no permission
     return True
 
 

@@ -579,20 +579,44 @@ def is_case(seg: str) -> bool:
         return False
     if starts_with(seg, "condition_opener"):
         return True
+    return closes_case(seg)
+
+
+def closes_case(seg: str) -> bool:
+    """Whether ``seg`` closes with a condition closer (``……的``, ``……时``, ``……的情况下``,
+    ``……期间``), a one-character one as its own word (``在处理个人信息前``, ``需新增检验项目时``;
+    not ``目前``, ``今后``, ``及时``, ``同时``), and is no purpose (``目的``, ``的要求``)."""
+    seg = seg.strip()
     c = ends_with(seg, "condition_closer")
-    if not c or seg.endswith(("目的", "的要求")):
+    if not c or seg == c or seg.endswith(("目的", "的要求")):
         return False
-    if c in ("前", "后"):
-        # a closing 前/后 is a time case only as its own word (在处理个人信息前), not 目前/今后
+    if c in ("前", "后", "时", "起"):
         toks = pos_tokens(seg)
         return len(toks) > 1 and toks[-1].word == c
     return True
 
 
-def is_basis(seg: str) -> bool:
-    """A basis, purpose or manner phrase (``根据……``, ``为……``, ``本着……``)."""
+def opens_adverbial(seg: str) -> bool:
+    """Whether ``seg`` opens with a preposition or condition opener (``在``, ``自``, ``于``,
+    ``对``): words after a modal that it governs (``应当在受理认证委托时，告知…``, ``应当自收到
+    申请之日起，…``), where a case closer at their end is no case of the modal's own."""
     seg = seg.strip()
-    return bool(starts_with(seg, "basis_opener") or starts_with(seg, "manner_opener"))
+    if starts_with(seg, "condition_opener"):
+        return True
+    toks = pos_tokens(seg)
+    return bool(toks) and toks[0].pos == "p"
+
+
+def is_basis(seg: str) -> bool:
+    """A basis, purpose or manner phrase (``根据……``, ``为……``, ``本着……``), but no noun phrase
+    whose relative clause the opener begins: ``为社会提供公证数据的产品质量检验机构``,
+    ``根据本细则第二十七条规定被授权的单位`` (``……的`` and an actor head close the segment;
+    ``为保护消费者的合法权益`` stays a purpose)."""
+    seg = seg.strip()
+    if not (starts_with(seg, "basis_opener") or starts_with(seg, "manner_opener")):
+        return False
+    j = seg.rfind("的")
+    return not (0 < j < len(seg) - 1 and has_actor_head(seg[j + 1:]) and nominal_run(seg, j + 1, len(seg)) == len(seg))
 
 
 def authority_act(action: str) -> bool:
@@ -658,10 +682,13 @@ RULES: tuple[Rule, ...] = (
          D + " 'triggers inside case items'"),
     Rule("trigger.modifier", "trigger", 3,
          "A modal right before a verb and 的 modifies a noun (``可识别的自然人``, ``应当告知的其他事项``, "
-         "``详细可操作的应急预案``): no one is directed, unless an actor stands right before it.",
+         "``详细可操作的应急预案``): no one is directed, unless an actor stands right before it. "
+         "Nor does 可 in a noun of ability ``可V性`` (``可追溯性``, ``可操作性``).",
          (Example("数据处理者应当制定详细可操作的应急预案。", "应当",
-                  {"subject": "数据处理者", "condition": None, "source": "explicit"}, "数据处理者"),),
-         "issue #10 failure class (4); GUIDELINES.md 'a trigger in a noun phrase'"),
+                  {"subject": "数据处理者", "condition": None, "source": "explicit"}, "数据处理者"),
+          Example("检验检测机构和委托人应当对样品的来源进行确认并做好记录，确保样品的可追溯性。", "可",
+                  {"obligation": False})),
+         "issue #10 failure class (4); GUIDELINES.md 'a trigger in a noun phrase'; 上海市检验检测条例（2024）第二十二条"),
     Rule("trigger.in_adverbial", "trigger", 4,
          "A modal inside a prepositional phrase (``自应当订立……之日起``) or in ``V或者应当V`` (``知道或者"
          "应当知道``, a standard of knowledge; ``受理或者不予受理``) directs no one.",
@@ -670,6 +697,20 @@ RULES: tuple[Rule, ...] = (
           Example("电子商务平台经营者知道或者应当知道平台内经营者销售的商品不符合要求的，依法承担连带责任。",
                   "应当", {"obligation": False})),
          "劳动合同法 第八十二条; 电子商务法 第三十八条; gold/DECISIONS.md 不予 noun phrases"),
+    Rule("trigger.in_case", "trigger", 5,
+         "A modal in a case segment that the sentence goes on after (``需新增检验项目时，``, ``在双方协商不能"
+         "自行解决的情况下，``: the words after it close with ``时``, ``的情况下``, ``期间``…) states the "
+         "case, not a duty, unless it governs the whole adverbial (``应当在受理认证委托时，告知…``) or "
+         "the segment is a ``除……以外`` frame (``除应具备……以外，还应……``: both are duties).",
+         (Example("已经取得计量认证合格证书的产品质量检验机构，需新增检验项目时，应按照本细则有关规定，申请单项计量认证。",
+                  "需", {"obligation": False}),
+          Example("被授权单位成为计量纠纷中当事人一方时，在双方协商不能自行解决的情况下，由县级以上有关人民政府"
+                  "计量行政部门进行调解和仲裁检定。", "不能", {"obligation": False}),
+          Example("认证机构应当在受理认证委托时，告知委托人认证收费标准。", "应当",
+                  {"subject": "认证机构", "source": "explicit"}, "认证机构"),
+          Example("认证机构和认证人员除应具备（五）规定的要求以外，还应掌握分级认证适用的评价工具及方法。", "应",
+                  {"subject": "认证机构和认证人员", "source": "sentence"}, "认证机构")),  # the last: 还应掌握
+         "计量法实施细则（2022）第二十八条、第三十三条; GUIDELINES.md Condition (……时, ……的情况下)"),
     Rule("subject.by", "subject", 10,
          "``应当由X…`` / ``可以由X…``: X, the actor after 由, is bound.",
          (Example("首、末次会议应当由获得授权的高级管理层其他成员参会。", "应当",
@@ -734,8 +775,14 @@ RULES: tuple[Rule, ...] = (
           Example("对不符合要求的，从事产品质量检验的社会中介机构，应当停止检验。", "应当",
                   {"subject": "社会中介机构", "source": "explicit"}, "社会中介机构"),
           Example("从事认证认可活动的机构及其人员，对其所知悉的国家秘密负有保密义务。", "负有保密义务",
-                  {"subject": "从事认证认可活动的机构及其人员", "source": "explicit"})),
-         D + " 'Cases followed by a ……的NP segment'"),
+                  {"subject": "从事认证认可活动的机构及其人员", "source": "explicit"}),
+          # a basis or purpose opener can begin the relative clause: the segment is still a noun phrase
+          Example("为社会提供公证数据的产品质量检验机构，必须经省级以上人民政府计量行政部门计量认证。", "必须",
+                  {"subject": "产品质量检验机构", "condition": "为社会提供公证数据的", "source": "explicit"},
+                  "产品质量检验机构"),
+          Example("根据本细则第二十七条规定被授权的单位，应当遵守下列规定：", "应当",
+                  {"subject": "被授权的单位", "condition": "根据本细则第二十七条规定", "source": "explicit"})),
+         D + " 'Cases followed by a ……的NP segment'; 计量法实施细则（2022）第二十八条、第二十九条"),
     Rule("subject.activity", "subject", 36,
          "A single segment opening the sentence that is no case, basis or manner phrase is a thing "
          "or activity subject, verbatim (``制定团体标准，应当…``).",
@@ -951,10 +998,14 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
             lead = s
             while lead < e and pos_tokens(text[lead:e])[0].pos in ("d", "ad"):
                 lead += len(pos_tokens(text[lead:e])[0].word)
+            start = s
+            basis = text.find("规定", lead, np_s) if starts_with(text[lead:np_s], "basis_opener") else -1
+            if basis > lead:  # 根据本细则第二十七条规定被授权的单位: the basis is the condition
+                lead = start = basis + 2
             if subject_extent(text, lead, e) != e or j >= 0 and not bare_head(text[np_s:np_e]) \
                     and _names_actor(text, s, np_s):
                 break  # ……各方盖章或者签字的认证记录: a fronted object, its modifier names who acted
-            np_s = s
+            np_s = start
         if np_e == e and np_e - np_s >= 2 and (np_s == s or not _names_actor(text, s, np_s)):
             cond_s = segs[0][0] if k > 0 else s
             cond = _span(text, cond_s, np_s) if np_s > cond_s else None
