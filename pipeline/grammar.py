@@ -322,6 +322,9 @@ def nominal_run(text: str, start: int = 0, end: int | None = None) -> int:
             last_good = t.end
         elif w in det or (w in coord and last_good) or (w == "的" and i > 0):
             pass
+        elif (t.pos == "v" and i > 0 and i + 1 < len(toks) and _is_nominal(toks[i - 1]) and len(toks[i - 1].word) > 1
+              and has_actor_head(toks[i - 1].word) and _is_nominal(toks[i + 1]) and not toks[i + 1].pos.startswith("v")):
+            break  # 用人单位|招用劳动者, 认证机构|聘用审核员: a named actor, then its predicate and object
         elif t.pos.startswith("v") and w not in _wordset("inner_adverbial_opener"):
             pass  # a verb compounded into the noun (认证机构, 监督管理部门) or a relative clause
         elif (t.pos == "a" or t.pos == "f" and last_good) and i + 1 < len(toks) and _is_nominal(toks[i + 1]):
@@ -572,14 +575,23 @@ def strip_trailing_adverbs(text: str, s: int, e: int) -> int:
 # ------------------------------------------------------------------ segment kinds
 def is_case(seg: str) -> bool:
     """A case (condition) segment: opens with a condition opener (``如果``, ``对``, ``在``) or
-    closes with a condition closer (``……的``, ``……时``, ``……期间``), but is no bare closer and no
-    purpose (``目的``)."""
+    closes with a condition closer (``……的``, ``……时``, ``……期间``), but is no bare closer, no
+    purpose (``目的``) and no actor noun phrase whose relative clause a ``relative_opener``
+    begins (``未经……合格的从业人员``)."""
     seg = seg.strip()
     if not seg or seg in _wordset("condition_closer"):
         return False
+    if starts_with(seg, "relative_opener") and _actor_relative(seg):
+        return False  # 未经安全生产教育和培训合格的从业人员: a noun phrase, its relative clause the condition
     if starts_with(seg, "condition_opener"):
         return True
     return closes_case(seg)
+
+
+def _actor_relative(seg: str) -> bool:
+    """Whether ``seg`` closes with ``的`` and an actor noun phrase (``……的产品质量检验机构``)."""
+    j = seg.rfind("的")
+    return 0 < j < len(seg) - 1 and has_actor_head(seg[j + 1:]) and nominal_run(seg, j + 1, len(seg)) == len(seg)
 
 
 def closes_case(seg: str) -> bool:
@@ -615,8 +627,7 @@ def is_basis(seg: str) -> bool:
     seg = seg.strip()
     if not (starts_with(seg, "basis_opener") or starts_with(seg, "manner_opener")):
         return False
-    j = seg.rfind("的")
-    return not (0 < j < len(seg) - 1 and has_actor_head(seg[j + 1:]) and nominal_run(seg, j + 1, len(seg)) == len(seg))
+    return not _actor_relative(seg)
 
 
 def authority_act(action: str) -> bool:
@@ -762,10 +773,13 @@ RULES: tuple[Rule, ...] = (
                   {"subject": "地方市场监管部门", "source": "explicit"}, "地方市场监管部门"),),
          "现代汉语 兼语句; gold samr-2024-103 附件2/一"),
     Rule("subject.fronted_topic", "subject", 32,
-         "An actor phrase opening a topic segment that is no case (``市场监督管理部门处理投诉举报，应当…``).",
+         "An actor phrase opening a topic segment that is no case (``市场监督管理部门处理投诉举报，应当…``), "
+         "also when the object of its verb is a person (``用人单位招用劳动者，``: the name ends before the verb).",
          (Example("市场监督管理部门处理投诉举报，应当遵循公正、高效的原则。", "应当",
-                  {"subject": "市场监督管理部门", "condition": None, "source": "explicit"}, "市场监督管理部门"),),
-         "DECISIONS-complaint 'A topic without a conditional form is not a condition'"),
+                  {"subject": "市场监督管理部门", "condition": None, "source": "explicit"}, "市场监督管理部门"),
+          Example("用人单位招用劳动者，不得扣押劳动者的居民身份证和其他证件。", "不得",
+                  {"subject": "用人单位", "condition": None, "source": "explicit"}, "用人单位")),
+         "DECISIONS-complaint 'A topic without a conditional form is not a condition'; 劳动合同法 第九条"),
     Rule("subject.fronted_np", "subject", 34,
          "A segment that is only a noun phrase (``不符合认证要求的产品，``) before the trigger's "
          "segment is what is bound; cases before it are the condition. A thing keeps its relative "
@@ -776,13 +790,16 @@ RULES: tuple[Rule, ...] = (
                   {"subject": "社会中介机构", "source": "explicit"}, "社会中介机构"),
           Example("从事认证认可活动的机构及其人员，对其所知悉的国家秘密负有保密义务。", "负有保密义务",
                   {"subject": "从事认证认可活动的机构及其人员", "source": "explicit"}),
-          # a basis or purpose opener can begin the relative clause: the segment is still a noun phrase
+          # a basis, purpose or condition opener can begin the relative clause: still a noun phrase
+          Example("未经安全生产教育和培训合格的从业人员，不得上岗作业。", "不得",
+                  {"subject": "从业人员", "condition": "未经安全生产教育和培训合格的", "source": "explicit"},
+                  "从业人员"),
           Example("为社会提供公证数据的产品质量检验机构，必须经省级以上人民政府计量行政部门计量认证。", "必须",
                   {"subject": "产品质量检验机构", "condition": "为社会提供公证数据的", "source": "explicit"},
                   "产品质量检验机构"),
           Example("根据本细则第二十七条规定被授权的单位，应当遵守下列规定：", "应当",
                   {"subject": "被授权的单位", "condition": "根据本细则第二十七条规定", "source": "explicit"})),
-         D + " 'Cases followed by a ……的NP segment'; 计量法实施细则（2022）第二十八条、第二十九条"),
+         D + " 'Cases followed by a ……的NP segment'; 计量法实施细则（2022）第二十八条、第二十九条; 安全生产法 第二十八条"),
     Rule("subject.activity", "subject", 36,
          "A single segment opening the sentence that is no case, basis or manner phrase is a thing "
          "or activity subject, verbatim (``制定团体标准，应当…``).",
