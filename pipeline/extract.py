@@ -377,7 +377,7 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
             sentences.append((start, e))
             start = e + 1
     seg_bounds = _boundaries(text, prot, _SEG_END)
-    triggers = [s for s in doc.group("triggers") if _valid_trigger(text, prot, s, seg_bounds, doc)]
+    triggers = [s for s in _joined_urgings(text, doc.group("triggers")) if _valid_trigger(text, prot, s, seg_bounds, doc)]
     found: list[_Found] = []
     for a, b in sentences:
         if b <= a:
@@ -400,6 +400,34 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
         ctx.clause_subjects.extend(f.subject for f in got if f.subject and f.source == "explicit" and f.is_actor)
         found.extend(got)
     return found
+
+
+@lru_cache(maxsize=1)
+def _modal_words() -> tuple[str, ...]:
+    """The one-word modals of ``data/triggers.json`` that direct an act (must, must not, may),
+    longest first: an urging verb right after one of them is that modal's act."""
+    from .lexicon import load_lexicon
+
+    words = {e["pattern"][0] for e in load_lexicon("triggers.json")["triggers"]
+             if len(e["pattern"]) == 1 and e["modality"] in ("must", "must_not", "may") and not e.get("outcome")
+             and not e.get("requires")}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def _joined_urgings(text: str, marks: list[_Mark]) -> list[_Mark]:
+    """Rule ``trigger.joined_urging``: urging verbs joined by a coordinator (``鼓励和支持``,
+    ``鼓励、支持``, ``支持和鼓励``, ``鼓励和引导``) are one trigger as written, whose actor and
+    action follow the last of them."""
+    out: list[_Mark] = []
+    joiners = set(g.words("coordinator")) - {"及其", "或其", "和其"}
+    for m in marks:
+        prev = out[-1] if out else None
+        if (prev is not None and m.label_ == prev.label_ == "encouraged"
+                and text[prev.end_char:m.start_char] in joiners):
+            out[-1] = prev._replace(end_char=m.end_char, text=text[prev.start_char:m.end_char])
+        else:
+            out.append(m)
+    return out
 
 
 def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], doc=None) -> bool:
@@ -448,6 +476,8 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], doc
         b = before.strip()
         if b.endswith("为"):
             return False
+        if any(m in b[g.strip_trailing_adverbs(b, 0, len(b)):] for m in _modal_words()):
+            return False  # rule trigger.urging_as_act: 县级以上人民政府应当支持……: the duty is to support
         # 鼓励 opens its statement, follows adverbs, or has the urging party before it (国家鼓励…)
         return (not b or g.strip_trailing_adverbs(b, 0, len(b)) == 0 or g.actor_before(text, seg_s, ts)
                 or b in g.words("urger"))

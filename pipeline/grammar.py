@@ -708,7 +708,23 @@ RULES: tuple[Rule, ...] = (
           Example("电子商务平台经营者知道或者应当知道平台内经营者销售的商品不符合要求的，依法承担连带责任。",
                   "应当", {"obligation": False})),
          "劳动合同法 第八十二条; 电子商务法 第三十八条; gold/DECISIONS.md 不予 noun phrases"),
-    Rule("trigger.in_case", "trigger", 5,
+    Rule("trigger.joined_urging", "trigger", 5,
+         "Urging verbs joined by a coordinator (``鼓励和支持``, ``鼓励、支持``, ``支持和鼓励``, ``鼓励和引导``) are "
+         "one trigger as written; the urged actor and the act follow the last of them.",
+         (Example("国家鼓励、支持企业开展技术创新。", "鼓励、支持",
+                  {"subject": "企业", "source": "explicit"}, "企业"),
+          Example("国家鼓励和引导检验检测机构开展国际合作。", "鼓励和引导",
+                  {"subject": "检验检测机构", "source": "explicit"}, "检验检测机构")),
+         G + " modality 'encouraged'; the coordinated urging verbs of promotion laws (促进法: 鼓励和支持…)"),
+    Rule("trigger.urging_as_act", "trigger", 6,
+         "An urging verb right after a modal (``应当支持``, ``应当鼓励和支持``, adverbs between allowed) is the "
+         "act of that modal: the actor before it must urge, it is not urged.",
+         (Example("县级以上人民政府应当支持开展标准化试点示范和宣传工作，传播标准化理念。", "应当",
+                  {"subject": "县级以上人民政府", "condition": None, "source": "explicit"}, "县级以上人民政府"),
+          Example("县级以上人民政府应当支持开展标准化试点示范和宣传工作，传播标准化理念。", "支持",
+                  {"obligation": False})),
+         "标准化法（2017）第三十一条 (gold: must, 应当 支持…)"),
+    Rule("trigger.in_case", "trigger", 7,
          "A modal in a case segment that the sentence goes on after (``需新增检验项目时，``, ``在双方协商不能"
          "自行解决的情况下，``: the words after it close with ``时``, ``的情况下``, ``期间``…) states the "
          "case, not a duty, unless it governs the whole adverbial (``应当在受理认证委托时，告知…``) or "
