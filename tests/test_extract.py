@@ -258,3 +258,19 @@ def test_relative_clause_of_a_dui_phrase_and_statements_split_at_semicolons():
     (o,) = _obligations("第二十四条 计量监督员负责在规定的区域、场所巡回检查，并可根据不同情况在规定的权限内进行现场处理。",
                         addressees=())
     assert o.subject == "计量监督员"
+
+
+def test_a_period_named_relative_to_now_is_no_deadline():
+    # 认证机构管理办法（2020）第二十四条 and its item （一）
+    from pipeline.nlp import get_nlp
+
+    nlp = get_nlp()
+    item = "（一）上一年度工作报告：主要包括从业基本情况、人员、业务状况等内容；"
+    doc = nlp(item)
+    assert [s.text for s in doc.spans["deadlines"]] == []
+    # the yearly date of the article stays, also with the report of the year before in the same sentence
+    (o,) = _obligations("第二十四条　认证机构应当在每年3月底之前向国务院认证认可监督管理部门提交上一年度工作报告。")
+    assert (o.deadline.text, o.deadline.kind) == ("在每年3月底之前", "recurring")
+    text = "认证机构应当每两年对获证组织进行一次复评。"  # a count of years after 每 is a recurrence too
+    doc = nlp(text)
+    assert [(s.text, s.label_) for s in doc.spans["deadlines"]] == [("每两年", "recurring")]
