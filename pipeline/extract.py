@@ -504,7 +504,7 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
         first_in_sentence = st == a or not out
         reading = g.Reading()
         if span.label_ == "encouraged":
-            u = g.urged_actor(text, te, seg_end)
+            u = g.urged_actor(text, te, seg_end) or g.urged_relative(text, te, seg_end)
             if u:
                 reading = g.Reading(subject=u, rule="subject.urged")
                 f.action_start = u[1] if u[1] < seg_end else min(seg_end + 1, b)

@@ -746,9 +746,12 @@ RULES: tuple[Rule, ...] = (
                   {"subject": "市场监督管理部门或者其委托单位工作人员", "source": "explicit"})),
          D + " '由X'; DECISIONS-complaint '可以由X做Y'"),
     Rule("subject.urged", "subject", 12,
-         "鼓励/支持/倡导/引导 urge the actor written after them (``鼓励企业采用…``).",
+         "鼓励/支持/倡导/引导 urge the actor written after them (``鼓励企业采用…``), with a short relative "
+         "clause of its own (``鼓励有条件的地区…``).",
          (Example("国家鼓励企业积极采用推荐性标准。", "鼓励",
-                  {"subject": "企业", "condition": None, "source": "explicit"}, "企业"),),
+                  {"subject": "企业", "condition": None, "source": "explicit"}, "企业"),
+          Example("鼓励有条件的地区将评价结果向社会公开。", "鼓励",
+                  {"subject": "有条件的地区", "condition": None, "source": "explicit"})),
          G + " modality 'encouraged'"),
     Rule("subject.head", "subject", 20,
          "The actor phrase standing right before the trigger (after connectives, before adverbials "
@@ -1148,6 +1151,23 @@ def urged_actor(text: str, te: int, end: int) -> tuple[int, int] | None:
         if run > te + toks[1].end - 1 and rest and rest[0].pos.startswith("v"):
             return (te, te + toks[0].end)
     return None
+
+
+def urged_relative(text: str, te: int, end: int) -> tuple[int, int] | None:
+    """Rule ``subject.urged``, an actor with a short relative clause the actor phrase does not
+    take in (``鼓励有条件的地区将……``): at most eight characters and ``的`` after the urging
+    verb, then an actor phrase and its verb. (start, end) of the whole, relative clause kept
+    as :func:`urged_actor` keeps it (``支持符合条件的企业……``), or ``None``."""
+    j = text.find("的", te, min(end, te + 9))
+    if j <= te or any(ch in "，,、；;：:" for ch in text[te:j]):
+        return None
+    a = actor_phrase(text, j + 1, end)
+    if a <= j + 1 or a >= end:
+        return None
+    rest = pos_tokens(text[a:min(end, a + 8)])
+    if not rest or not (rest[0].pos.startswith(("v", "p", "d")) or rest[0].word in ("将", "把")):
+        return None
+    return te, a
 
 
 def actor_before(text: str, s: int, ts: int) -> bool:
