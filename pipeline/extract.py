@@ -39,8 +39,8 @@ _SENT_END = "。！？!?"
 _SEG_END = "，；：,;:"
 _STMT_END = "。！？!?；;：:"
 
-_DUTY_PHRASE = re.compile(r"^负有.+义务$")
-"""A trigger naming its own duty (``负有保密义务``, gap pattern of data/triggers.json)."""
+_DUTY_PHRASE = re.compile(r"^负有.+(?:义务|职责)$")
+"""A trigger naming its own duty (``负有保密义务``, ``负有下列职责``: gap patterns of data/triggers.json)."""
 _CASE_TAIL = re.compile("的(?:" + "|".join(g.words("case_noun")) + ")?$")
 """``……的`` / ``……的其他情形`` closing the words after a trigger (``data/grammar.json`` class ``case_noun``)."""
 _ABILITY_NOUN = re.compile(r"[\u4e00-\u9fff]{1,3}性(?=[。；;，,、）)和与及或的]|$)")

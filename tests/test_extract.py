@@ -274,3 +274,11 @@ def test_a_period_named_relative_to_now_is_no_deadline():
     text = "认证机构应当每两年对获证组织进行一次复评。"  # a count of years after 每 is a recurrence too
     doc = nlp(text)
     assert [(s.text, s.label_) for s in doc.spans["deadlines"]] == [("每两年", "recurring")]
+
+
+def test_fuyou_zhize_is_a_duty_like_fuyou_yiwu():
+    # 安全生产法（2021）第二十一条 and 第六十二条: a duty that names its list, and a noun phrase
+    (o,) = _obligations("第二十一条 生产经营单位的主要负责人对本单位安全生产工作负有下列职责：", addressees=())
+    assert (o.subject, o.modality, o.trigger) == ("生产经营单位的主要负责人", "must", "负有下列职责")
+    (o,) = _obligations("第六十二条 负有安全生产监督管理职责的部门应当依法开展安全生产行政执法工作。", addressees=())
+    assert (o.subject, o.trigger) == ("负有安全生产监督管理职责的部门", "应当")
