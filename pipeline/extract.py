@@ -43,6 +43,8 @@ _DUTY_PHRASE = re.compile(r"^负有.+(?:义务|职责)$")
 """A trigger naming its own duty (``负有保密义务``, ``负有下列职责``: gap patterns of data/triggers.json)."""
 _CASE_TAIL = re.compile("的(?:" + "|".join(g.words("case_noun")) + ")?$")
 """``……的`` / ``……的其他情形`` closing the words after a trigger (``data/grammar.json`` class ``case_noun``)."""
+_DECISION_NOUN = re.compile(r"[\u4e00-\u9fff]{1,4}的?(?:书面)?(?:决定|通知)")
+"""The rest of ``不予V决定`` / ``不予V通知书`` after 不予: the name of an authority's decision."""
 _ABILITY_NOUN = re.compile(r"[\u4e00-\u9fff]{1,3}性(?=[。；;，,、）)和与及或的]|$)")
 """The rest of ``可V性`` after 可 (可追溯性, 可操作性, 可持续性): a noun of ability, closing its phrase."""
 _TARGET = re.compile(r"(?:力争)?(?:(?:到|至|于)(\d{4})年(?:(\d{1,2})月)?(?:底|末)?(?:前)?|\d{4}年\d{1,2}月(?:底|末)?前)(?=[,，])")
@@ -462,8 +464,11 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], doc
     if (len(nxt) == 2 and g.tag_of(nxt[0]).startswith("v") and nxt[1] == "的" and not _DUTY_PHRASE.match(word)
             and not g.actor_before(text, seg_s, ts)):
         return False  # rule trigger.modifier: 可识别的自然人, 应当告知的其他事项, 详细可操作的预案
-    if re.fullmatch(r"(对|对于|针对)", before.strip()) and "的" in after:
-        return False  # 对需整改的社会团体，…: the modal sits in a relative clause of the 对 phrase
+    if re.fullmatch(r"(对|对于|针对)", before[:g.strip_trailing_adverbs(before, 0, len(before))].strip()) \
+            and "的" in after:
+        return False  # 对需整改的社会团体，… / 对依法应当编制……的建设项目: a relative clause of the 对 phrase
+    if word == "不予" and _DECISION_NOUN.match(text, te):
+        return False  # 收到不予许可决定之日起: the name of a decision, no refusal
     m = re.search(r"(或者|或)$", before)
     if m and any(before[:m.start()].endswith(text[te:te + n]) for n in range(2, 5)):
         return False  # 作出受理或者不予受理的书面决定; 知道或者应当知道 (a standard of knowledge, no duty)

@@ -406,6 +406,8 @@ def subject_extent(text: str, s: int, e: int) -> int:
             continue  # 认证依据用标准: no noun yet, so the "preposition" is part of a noun (依据)
         if p == "m" and not any(ch in _NUMERALS for ch in w):
             continue  # a mis-tagged word (整顿/m), not a number
+        if p == "m" and w.startswith("第") and w.endswith(("方", "人")):
+            continue  # 网络交易第三方平台提供者, 第三人: an ordinal party, part of the noun
         if w in opener or p in ("p", "d", "ad", "m", "f", "r") and w not in _wordset("determiner") \
                 or p == "c" and w not in coord or p == "x" and w not in "（）()、":
             if w in ("以上", "以下"):
@@ -701,13 +703,20 @@ RULES: tuple[Rule, ...] = (
                   {"obligation": False})),
          "issue #10 failure class (4); GUIDELINES.md 'a trigger in a noun phrase'; 上海市检验检测条例（2024）第二十二条"),
     Rule("trigger.in_adverbial", "trigger", 4,
-         "A modal inside a prepositional phrase (``自应当订立……之日起``) or in ``V或者应当V`` (``知道或者"
-         "应当知道``, a standard of knowledge; ``受理或者不予受理``) directs no one.",
+         "A modal inside a prepositional phrase (``自应当订立……之日起``, ``对依法应当编制……的建设项目``) or in "
+         "``V或者应当V`` (``知道或者应当知道``, a standard of knowledge; ``受理或者不予受理``) directs no one; "
+         "nor does 不予 naming a decision (``收到不予许可决定之日起``).",
          (Example("用人单位违反本法规定不与劳动者订立劳动合同的，自应当订立劳动合同之日起向劳动者支付二倍的工资。",
                   "应当", {"obligation": False}),
           Example("电子商务平台经营者知道或者应当知道平台内经营者销售的商品不符合要求的，依法承担连带责任。",
-                  "应当", {"obligation": False})),
-         "劳动合同法 第八十二条; 电子商务法 第三十八条; gold/DECISIONS.md 不予 noun phrases"),
+                  "应当", {"obligation": False}),
+          Example("申请人可以自收到不予许可决定之日起六十日内申请行政复议。", "不予", {"obligation": False}),
+          Example("对依法应当编制环境影响报告书的建设项目，建设单位应当在报批建设项目环境影响报告书前，举行论证会、"
+                  "听证会，征求有关单位、专家和公众的意见。", "应当",
+                  {"subject": "建设单位", "condition": "对依法应当编制环境影响报告书的建设项目", "source": "explicit"},
+                  "建设单位")),
+         "劳动合同法 第八十二条; 电子商务法 第三十八条; gold/DECISIONS.md 不予 noun phrases; 行政许可法 (不予行政许可"
+         "的书面决定); 环境影响评价法 第二十一条"),
     Rule("trigger.joined_urging", "trigger", 5,
          "Urging verbs joined by a coordinator (``鼓励和支持``, ``鼓励、支持``, ``支持和鼓励``, ``鼓励和引导``) are "
          "one trigger as written; the urged actor and the act follow the last of them.",
@@ -766,8 +775,11 @@ RULES: tuple[Rule, ...] = (
                   {"subject": "县级以上地方市场监督管理部门", "condition": None, "source": "explicit"},
                   "县级以上地方市场监督管理部门"),
           Example("年度报告中应当包括其对获证组织的跟踪调查情况。", "应当",
-                  {"subject": "年度报告", "condition": None, "source": "explicit"})),
-         G + " Actors; " + D + " 'locative thing-topic'"),
+                  {"subject": "年度报告", "condition": None, "source": "explicit"}),
+          Example("网络交易第三方平台提供者应当对入网食品经营者进行实名登记。", "应当",  # 第三方: an ordinal party
+                  {"subject": "网络交易第三方平台提供者", "condition": None, "source": "explicit"},
+                  "网络交易第三方平台提供者")),
+         G + " Actors; " + D + " 'locative thing-topic'; 食品安全法 第六十二条"),
     Rule("subject.head_relative", "subject", 22,
          "``MOD的NP`` before the trigger with a verb before 的: NP is the subject, the relative "
          "clause MOD的 is the condition (a genitive ``N的N`` stays whole).",
