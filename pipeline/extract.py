@@ -32,7 +32,7 @@ from spacy.attrs import IDX, LENGTH
 
 from . import grammar as g
 from .model import Citation, Clause, Deadline, Notice, Obligation
-from .nlp import doc_text, get_nlp
+from .nlp import doc_text, get_nlp, modal_words
 
 _OPEN, _CLOSE = "“‘《（(〔【「", "”’》）)〕】」"
 _SENT_END = "。！？!?"
@@ -404,18 +404,6 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
     return found
 
 
-@lru_cache(maxsize=1)
-def _modal_words() -> tuple[str, ...]:
-    """The one-word modals of ``data/triggers.json`` that direct an act (must, must not, may),
-    longest first: an urging verb right after one of them is that modal's act."""
-    from .lexicon import load_lexicon
-
-    words = {e["pattern"][0] for e in load_lexicon("triggers.json")["triggers"]
-             if len(e["pattern"]) == 1 and e["modality"] in ("must", "must_not", "may") and not e.get("outcome")
-             and not e.get("requires")}
-    return tuple(sorted(words, key=len, reverse=True))
-
-
 def _joined_urgings(text: str, marks: list[_Mark]) -> list[_Mark]:
     """Rule ``trigger.joined_urging``: urging verbs joined by a coordinator (``鼓励和支持``,
     ``鼓励、支持``, ``支持和鼓励``, ``鼓励和引导``) are one trigger as written, whose actor and
@@ -481,7 +469,7 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], doc
         b = before.strip()
         if b.endswith("为"):
             return False
-        if any(m in b[g.strip_trailing_adverbs(b, 0, len(b)):] for m in _modal_words()):
+        if any(m in b[g.strip_trailing_adverbs(b, 0, len(b)):] for m in modal_words()):
             return False  # rule trigger.urging_as_act: 县级以上人民政府应当支持……: the duty is to support
         # 鼓励 opens its statement, follows adverbs, or has the urging party before it (国家鼓励…)
         return (not b or g.strip_trailing_adverbs(b, 0, len(b)) == 0 or g.actor_before(text, seg_s, ts)
@@ -882,8 +870,9 @@ def _abbreviations(text: str) -> tuple[tuple[str, str], ...]:
 
 def _drop_each(name: str) -> str:
     """各 dropped at the start of every conjunct (各地区、各部门 → 地区、部门), conjuncts split at
-    coordinator words (so 参与各方 keeps its 各); not 各级 (part of the name) and not the whole
-    conjuncts 各地 / 各方 (GUIDELINES.md Actors; DECISIONS-kindergarten '各地 stays')."""
+    coordinator words (so 参与各方 keeps its 各); not 各级 (part of the name), not the whole
+    conjunct 各方, and not the word 各地, alone or before a noun (各地教育部门: 地教育部门 is no
+    name) (GUIDELINES.md Actors; DECISIONS-kindergarten '各地 stays')."""
     if "各" not in name:
         return name
     toks = g.pos_tokens(name)
@@ -891,8 +880,8 @@ def _drop_each(name: str) -> str:
     for k, t in enumerate(toks):
         w = t.word
         nxt = toks[k + 1].word if k + 1 < len(toks) else ""
-        if conj_start and w.startswith("各") and not w.startswith("各级") and not (
-                w in ("各地", "各方") and (not nxt or nxt in g.words("coordinator"))):
+        if conj_start and w.startswith("各") and not w.startswith("各级") and w != "各地" and not (
+                w == "各方" and (not nxt or nxt in g.words("coordinator"))):
             w = w[1:] if len(w) > 1 else w if not nxt else ""
         out.append(w)
         conj_start = t.word in g.words("coordinator") or t.word in "，,"

@@ -211,7 +211,7 @@ class TriggerMatcher:
 
 # ------------------------------------------------------------------ pipeline
 @lru_cache(maxsize=1)
-def _modals() -> tuple[str, ...]:
+def modal_words() -> tuple[str, ...]:
     """The one-word modal triggers of ``data/triggers.json`` (must / must not / may; not 负责, 不予),
     longest first: the modals jieba sometimes
     glues to the next word (``不得公开``, ``要从严``)."""
@@ -225,8 +225,9 @@ def split_fused_modals(words: list[str], freq: dict) -> list[str]:
     """Words with a modal glued into them split again, so the trigger matcher sees the modal:
     a rare dictionary phrase (frequency under 10: ``要从严``, ``不得公开``) that starts with a
     modal followed by a word, or a two-character word jieba's HMM made up (not in the dictionary:
-    ``库应``, ``人要`` in ``经营人要``) that ends in ``应``/``须``/``需``/``要``. Lexicalised words (``需要``, ``应用``, ``不得不``) are frequent
-    dictionary entries and stay whole.
+    ``库应``, ``人要`` in ``经营人要``) that ends in ``应``/``须``/``需``/``要``, or a rare two-character
+    word of a one-character modal and a preposition (``应于``, ``要于``, ``可向``). Lexicalised words
+    (``需要``, ``应用``, ``应对``, ``不得不``) are frequent dictionary entries and stay whole.
 
     Args:
         words: jieba words in order; freq: the segmenter's word → frequency dictionary.
@@ -237,15 +238,27 @@ def split_fused_modals(words: list[str], freq: dict) -> list[str]:
     for w in words:
         f = freq.get(w)
         if len(w) >= 3 and f is not None and f < 10:
-            m = next((m for m in _modals() if w.startswith(m) and freq.get(w[len(m):], 0) >= 10), None)
+            m = next((m for m in modal_words() if w.startswith(m) and freq.get(w[len(m):], 0) >= 10), None)
             if m:
                 out += [m, w[len(m):]]
                 continue
         if len(w) == 2 and not f and w[1] in "应须需要" and freq.get(w[0], 0) >= 10:
             out += [w[0], w[1]]
             continue
+        if len(w) == 2 and (f or 0) < 10 and w[0] in modal_words() and w[1] in _preposition_chars():
+            out += [w[0], w[1]]  # 应于2023年底前, 要于, 可向, 应予: a modal, then the preposition of its act
+            continue
         out.append(w)
     return out
+
+
+@lru_cache(maxsize=1)
+def _preposition_chars() -> frozenset[str]:
+    """One-character prepositions a modal can open its act with (``应于……前``, ``可向……``): the
+    one-character words of the ``inner_adverbial_opener`` class of ``data/grammar.json`` that are
+    no modal themselves, and 予 (``应予公布`` = 应当予以)."""
+    entries = load_lexicon("grammar.json")["classes"]["inner_adverbial_opener"]["entries"]
+    return frozenset(e["word"] for e in entries if len(e["word"]) == 1 and e["word"] not in modal_words()) | {"予"}
 
 
 MEMO_MAX = 200_000

@@ -138,10 +138,10 @@ def test_filters_are_those_of_the_obligation_query(db):
     only = build_checklist(db, actor="认证机构", exact=True, modality="must_not", notice="cnca-2025-09-management-system-certification")
     assert only.items and {(i.actor, i.modality) for i in only.items} == {("认证机构", "must_not")}
     due = build_checklist(db, due_before="2020-01-01")
-    # 国办函〔2018〕71号 (2018-12-31, 2019-12-31), 市监认证〔2019〕18号 (2019-06-30) and the dated goals of
-    # 国办发〔2019〕3号 三/1–2 (于2019年4月底前完成 …)
+    # 国办函〔2018〕71号 (2018-12-31, 2019-12-31, and 四/（三） 试点地区要于2019年12月底前…), 市监认证〔2019〕18号
+    # (2019-06-30) and the dated goals of 国办发〔2019〕3号 三/1–2 (于2019年4月底前完成 …)
     assert sorted(i.deadline_date for i in due.items) == ["2018-12-31", "2019-04-30", "2019-06-30", "2019-06-30",
-                                                         "2019-09-30", "2019-12-31", "2019-12-31"]
+                                                         "2019-09-30", "2019-12-31", "2019-12-31", "2019-12-31"]
     with pytest.raises(QueryError) as e:
         build_checklist(db, actor="认证机够")
     assert "认证机构" in e.value.suggestions
