@@ -500,8 +500,9 @@ def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head
         return start  # 涉及国务院: a verb and its object
     for k, t in enumerate(toks):
         if k > 0 and t.pos.startswith("v") and (t.word in _wordset("object_taking_verb")
-                                                or t.word in _wordset("authority_act")):
-            break  # 大力推动认证机构: a verb taking the actor as its object ends the phrase
+                                                or t.word in _wordset("authority_act")) \
+                and toks[k - 1].word not in _wordset("passive_prefix"):
+            break  # 大力推动认证机构: a verb taking the actor as its object ends the phrase (not 被授权单位)
         if verb_initial and t.word == "的":
             break  # a relative clause (收到举报的…) is read by the rules, not as a name
         if verb_initial and k > 1 and not ends:
@@ -588,6 +589,18 @@ def is_case(seg: str) -> bool:
     if starts_with(seg, "condition_opener"):
         return True
     return closes_case(seg)
+
+
+def _relative_np(text: str, s: int, e: int) -> bool:
+    """Whether the segment ``text[s:e]`` is one noun phrase headed by its last actor, whose
+    relative clause opens with another actor and its verb (``被授权单位执行检定任务的人员``), not an
+    actor whose verb takes the last one as object (``……部门指定前款规定的认证机构``)."""
+    s, e = _span(text, s, e)
+    if not _actor_relative(text[s:e]):
+        return False
+    a = actor_phrase(text, s, e)
+    nxt = pos_tokens(text[a:e]) if s < a < e else ()
+    return not nxt or nxt[0].word not in _wordset("object_taking_verb")
 
 
 def _actor_relative(seg: str) -> bool:
@@ -955,8 +968,9 @@ def read_head(text: str, hs: int, he: int) -> Reading:
             # a thing keeps its relative clause (已建成的小区配套幼儿园)
             return Reading(subject=(hs, np_e), rule="subject.head",
                            extra=(np_e, he) if text[np_e:core_e].strip() else None)
-    if first.pos == "p" or first.word in _wordset("inner_adverbial_opener") or first.pos in ("d", "c", "m", "t") \
-            or first.word in _wordset("authority_act") and not has_actor_head(seg):
+    passive_actor = first.word == "被" and actor_phrase(text, hs, core_e) > hs + 1  # 被检查单位, 被投诉人
+    if (first.pos == "p" or first.word in _wordset("inner_adverbial_opener") or first.pos in ("d", "c", "m", "t")
+            or first.word in _wordset("authority_act") and not has_actor_head(seg)) and not passive_actor:
         return Reading()  # 责令其停止销售，…: a verb phrase, no subject
     sub_e = subject_extent(text, hs, core_e)
     while sub_e > hs and text[sub_e - 1] in "的、和及与":
@@ -1012,6 +1026,8 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
     for k0, kind in enumerate(kinds):
         if kind == "basis":
             continue
+        if kind == "other" and _relative_np(text, *segs[k0]):
+            break  # 被授权单位执行检定任务的人员，: a noun phrase whose head is the last actor (人员)
         r = _actor_opening(text, segs, kinds, k0)
         if r is not None:
             return r
