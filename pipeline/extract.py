@@ -452,6 +452,8 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], doc
     if (len(nxt) == 2 and g.tag_of(nxt[0]).startswith("v") and nxt[1] == "的" and not _DUTY_PHRASE.match(word)
             and not g.actor_before(text, seg_s, ts)):
         return False  # rule trigger.modifier: 可识别的自然人, 应当告知的其他事项, 详细可操作的预案
+    if "的" in after and _word_before(doc, text, ts) == "规定" and not g.actor_before(text, seg_s, ts):
+        return False  # 国家规定禁止通过内河运输的其他危险化学品: what a rule forbids, inside a noun phrase
     if re.fullmatch(r"(对|对于|针对)", before[:g.strip_trailing_adverbs(before, 0, len(before))].strip()) \
             and "的" in after:
         return False  # 对需整改的社会团体，… / 对依法应当编制……的建设项目: a relative clause of the 对 phrase
@@ -553,7 +555,8 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
                 reading.condition = None  # the fronted object is part of the action
         if reading.rule:
             f.rules.append(reading.rule)
-        if reading.subject is not None and out and reading.rule in ("subject.head", "subject.activity"):
+        if reading.subject is not None and out and reading.rule in ("subject.head", "subject.activity") \
+                and text[:head[0]].rstrip()[-1:] not in ("；", ";"):  # after a ；, a new statement: 处置方案应当报…
             subj_toks = g.pos_tokens(text[reading.subject[0]:reading.subject[1]])
             lead = "".join(t.word for t in subj_toks[:2])
             if (subj_toks[0].pos.startswith("v") and not g.has_actor_head(text[reading.subject[0]:reading.subject[1]])
