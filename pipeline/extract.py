@@ -448,7 +448,10 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], doc
     if (text[seg_e:seg_e + 1] in ("，", ",") and g.closes_case(after) and not g.opens_adverbial(after)
             and not after.endswith(("以外", "之外"))):  # 除应具备……以外，还应……: both are duties
         return False  # rule trigger.in_case: 需新增检验项目时，应…; 在双方协商不能自行解决的情况下，由…
-    nxt = _words_after(doc, text, te, 2)
+    nxt = _words_after(doc, text, te, 4)
+    while len(nxt) > 2 and nxt[0] in g.words("trailing_adverb"):
+        nxt = nxt[1:]  # 可以当场收缴的罚款: adverbs between the modal and the verb of its noun phrase
+    nxt = nxt[:2]
     if (len(nxt) == 2 and g.tag_of(nxt[0]).startswith("v") and nxt[1] == "的" and not _DUTY_PHRASE.match(word)
             and not g.actor_before(text, seg_s, ts)):
         return False  # rule trigger.modifier: 可识别的自然人, 应当告知的其他事项, 详细可操作的预案

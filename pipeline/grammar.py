@@ -715,6 +715,8 @@ RULES: tuple[Rule, ...] = (
                   {"subject": "数据处理者", "condition": None, "source": "explicit"}, "数据处理者"),
           Example("检验检测机构和委托人应当对样品的来源进行确认并做好记录，确保样品的可追溯性。", "可",
                   {"obligation": False}),
+          Example("除依法可以当场收缴的罚款外，作出行政处罚决定的行政机关及其执法人员不得自行收缴罚款。", "可以",
+                  {"obligation": False}),  # 行政处罚法 第六十七条: adverbs between modal and verb
           # what a rule forbids, inside a noun phrase (危险化学品安全管理条例 第八十七条 pattern)
           Example("国家规定禁止生产的产品，不得销售。", "不得", {"subject": "国家规定禁止生产的产品", "source": "explicit"})),
          "issue #10 failure class (4); GUIDELINES.md 'a trigger in a noun phrase'; 上海市检验检测条例（2024）第二十二条"),
