@@ -1095,6 +1095,8 @@ def _actor_opening(text: str, segs, kinds, k0: int) -> Reading | None:
     s, e = segs[k0]
     s = strip_lead(text, *_span(text, s, e))
     s = _skip_quantifier(text, s, e)
+    if kinds[k0] == "case" and starts_with(text[s:e], "condition_opener") in ("经", "未经"):
+        return None  # 经本行政机关负责人批准，可以延长: the actor after 经 approves, it is not bound
     by = text.find("由", s, e)
     if by > s and kinds[k0] == "other" and not starts_with(text[s:e], "condition_opener"):
         # 调解由市场监督管理部门……主持，并可以…: the agent after 由 is bound

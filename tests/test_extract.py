@@ -271,6 +271,9 @@ def test_a_period_named_relative_to_now_is_no_deadline():
     # the yearly date of the article stays, also with the report of the year before in the same sentence
     (o,) = _obligations("第二十四条　认证机构应当在每年3月底之前向国务院认证认可监督管理部门提交上一年度工作报告。")
     assert (o.deadline.text, o.deadline.kind) == ("在每年3月底之前", "recurring")
+    # a yearly window is one recurrence, the day of a date no period (企业信息公示暂行条例 第八条)
+    (o,) = _obligations("第八条 企业应当于每年1月1日至6月30日，通过企业信用信息公示系统报送上一年度年度报告。")
+    assert (o.deadline.text, o.deadline.kind) == ("每年1月1日至6月30日", "recurring")
     text = "认证机构应当每两年对获证组织进行一次复评。"  # a count of years after 每 is a recurrence too
     doc = nlp(text)
     assert [(s.text, s.label_) for s in doc.spans["deadlines"]] == [("每两年", "recurring")]

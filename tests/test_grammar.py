@@ -158,6 +158,9 @@ def test_no_fragment_is_ever_reported_as_a_subject(corpus_run):
      [("", "禁止", "通过内河封闭水域运输剧毒化学品以及国家规定禁止通过内河运输的其他危险化学品")]),
     # an adverb jieba tags as a place word ends the actor (行政处罚法 第五十二条: 执法人员|当场作出)
     ("执法人员当场作出行政处罚决定的，应当向当事人出示执法证件。", [("执法人员", "应当", "向当事人出示执法证件")]),
+    # the actor after 经 in a case approves; the bound one is recovered (行政许可法 第四十二条)
+    ("行政机关应当在二十日内作出决定。二十日内不能作出决定的，经本行政机关负责人批准，可以延长十日。",
+     [("行政机关", "应当", "在二十日内作出决定"), ("行政机关", "可以", "延长十日")]),
     # coordinated urging verbs, an urging verb as the act of a modal (标准化法 第三十一条)
     ("国家鼓励和支持企业开展标准化工作。", [("企业", "鼓励和支持", "开展标准化工作")]),
     ("县级以上人民政府应当支持开展标准化试点示范和宣传工作。", [("县级以上人民政府", "应当", "支持开展标准化试点示范和宣传工作")]),
