@@ -84,16 +84,16 @@ _NUM = r"(?:\d+|[一二三四五六七八九十两半]+)"
 DEADLINE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("absolute", re.compile(r"(?:于|在|到|至|截至|截止)?\s*(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日|(底|末))?|(底|末|年底))?\s*(?:前|之前|以前)?")),
     ("absolute_noyear", re.compile(r"(?<![年\d])(?:于|在|到)?(\d{1,2})月(?:(\d{1,2})日|(底|末))(?:前|之前|以前)")),
-    ("recurring", re.compile(rf"(?:在)?每(?:{_NUM}个?)?(?:年|季度|月|半年|周|日)(?:度)?(?:\d{{1,2}}月(?:底|末)?(?:\d{{1,2}}日)?(?:(?:至|到)\d{{1,2}}月\d{{1,2}}日)?(?:之前|前)?)?|定期|年度内")),
+    ("recurring", re.compile(rf"(?:在)?每(?:{_NUM}个?)?(?:年|季度|月|半年|周|日)(?:度)?(?:\d{{1,2}}月(?:底|末)?(?:\d{{1,2}}日)?(?:(?:至|到)\d{{1,2}}月\d{{1,2}}日)?(?:之前|前)?)?|(?<!固)定期(?!限)|年度内")),
     ("relative", re.compile(
-        rf"(?:(?:自|在|于|从)[^，。；：]{{0,40}}?(?:之日起|起|后|届满))?(?<![上下本当同次月\d]){_NUM}(?:个)?(?:工作日|日|天|个月|年(?!度)|小时|周)(?!岁)(?:内|以内|前|以上)?"
+        rf"(?:(?:自|在|于|从)[^，。；：]{{0,40}}?(?:之日起|起|后|届满))?(?<![上下本当同次月\d])(?<![^届]满){_NUM}(?:个)?(?:工作日|日|天|个月|年(?!度)|小时|周)(?!岁)(?:内|以内|前|以上)?"
         r"|在[^，。；：]{1,30}?(?:有效期届满前|有效期内|期限届满前|期间)|限期")),
     ("immediate", re.compile(r"立即|立刻|及时|第一时间|迅速|尽快|马上|即时")),
 )
 """Deadline patterns, (kind, regex). Source: GUIDELINES.md "Fields" (deadline kinds and
 examples) and gold/DECISIONS.md "Deadline" (periods, caps, retention times, 限期, yearly dates).
 A period named relative to now (``上一年度``, ``下一年``, ``本年度``) is no time limit, nor is the day
-of a date (``6月30日``); a yearly window is one recurrence (``每年1月1日至6月30日``)."""
+of a date (``6月30日``) or a length reached (``连续工作满十年的``); a yearly window is one recurrence (``每年1月1日至6月30日``)."""
 _DEADLINE_HINT = re.compile(
     r"\d|[一二三四五六七八九十两半]个?(?:工作日|日|天|月|年|小时|周)|每|定期|年度内|限期|期间|有效期|届满"
     r"|立即|立刻|及时|第一时间|迅速|尽快|马上|即时")

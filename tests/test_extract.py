@@ -274,6 +274,9 @@ def test_a_period_named_relative_to_now_is_no_deadline():
     # a yearly window is one recurrence, the day of a date no period (企业信息公示暂行条例 第八条)
     (o,) = _obligations("第八条 企业应当于每年1月1日至6月30日，通过企业信用信息公示系统报送上一年度年度报告。")
     assert (o.deadline.text, o.deadline.kind) == ("每年1月1日至6月30日", "recurring")
+    # a length of service reached and a fixed-term contract are no deadlines (劳动合同法 第十四条)
+    (o,) = _obligations("第十四条 劳动者在该用人单位连续工作满十年的，应当订立无固定期限劳动合同。")
+    assert o.deadline is None
     text = "认证机构应当每两年对获证组织进行一次复评。"  # a count of years after 每 is a recurrence too
     doc = nlp(text)
     assert [(s.text, s.label_) for s in doc.spans["deadlines"]] == [("每两年", "recurring")]

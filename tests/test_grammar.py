@@ -161,6 +161,9 @@ def test_no_fragment_is_ever_reported_as_a_subject(corpus_run):
     # the actor after 经 in a case approves; the bound one is recovered (行政许可法 第四十二条)
     ("行政机关应当在二十日内作出决定。二十日内不能作出决定的，经本行政机关负责人批准，可以延长十日。",
      [("行政机关", "应当", "在二十日内作出决定"), ("行政机关", "可以", "延长十日")]),
+    # a verb of protection takes the actor as object: the action goes on (劳动合同法 第四条)
+    ("用人单位应当依法建立和完善劳动规章制度，保障劳动者享有劳动权利、履行劳动义务。",
+     [("用人单位", "应当", "依法建立和完善劳动规章制度，保障劳动者享有劳动权利、履行劳动义务")]),
     # coordinated urging verbs, an urging verb as the act of a modal (标准化法 第三十一条)
     ("国家鼓励和支持企业开展标准化工作。", [("企业", "鼓励和支持", "开展标准化工作")]),
     ("县级以上人民政府应当支持开展标准化试点示范和宣传工作。", [("县级以上人民政府", "应当", "支持开展标准化试点示范和宣传工作")]),
