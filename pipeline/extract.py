@@ -404,6 +404,21 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
     return found
 
 
+def _in_object_relative(doc, text: str, ts: int, after: str) -> bool:
+    """Whether the modal at ``ts`` opens the relative clause of a verb's object: the word before
+    it is a verb, and the words after it are only verbs and coordinators up to a ``的`` and the
+    noun that closes the segment (``收寄|禁止寄递或者限制寄递的物品``)."""
+    prev = _word_before(doc, text, ts)
+    if not prev or not g.tag_of(prev).startswith("v") or prev in g.words("trailing_adverb"):
+        return False
+    j = after.find("的")
+    if j <= 0 or j == len(after) - 1 or "的" in after[j + 1:]:
+        return False
+    head = g.pos_tokens(after[:j])
+    coord = set(g.words("coordinator"))
+    return all(t.pos.startswith("v") or t.word in coord for t in head) and g.nominal_run(after, j + 1) == len(after)
+
+
 def _joined_urgings(text: str, marks: list[_Mark]) -> list[_Mark]:
     """Rule ``trigger.joined_urging``: urging verbs joined by a coordinator (``鼓励和支持``,
     ``鼓励、支持``, ``支持和鼓励``, ``鼓励和引导``) are one trigger as written, whose actor and
@@ -457,6 +472,8 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], doc
         return False  # rule trigger.modifier: 可识别的自然人, 应当告知的其他事项, 详细可操作的预案
     if "的" in after and _word_before(doc, text, ts) == "规定" and not g.actor_before(text, seg_s, ts):
         return False  # 国家规定禁止通过内河运输的其他危险化学品: what a rule forbids, inside a noun phrase
+    if _in_object_relative(doc, text, ts, after) and not g.actor_before(text, seg_s, ts):
+        return False  # 快递企业不得违法收寄禁止寄递或者限制寄递的物品: the object of 收寄 is modified
     if re.fullmatch(r"(对|对于|针对)", before[:g.strip_trailing_adverbs(before, 0, len(before))].strip()) \
             and "的" in after:
         return False  # 对需整改的社会团体，… / 对依法应当编制……的建设项目: a relative clause of the 对 phrase

@@ -710,7 +710,8 @@ RULES: tuple[Rule, ...] = (
          "A modal right before a verb and 的 modifies a noun (``可识别的自然人``, ``应当告知的其他事项``, "
          "``详细可操作的应急预案``): no one is directed, unless an actor stands right before it. "
          "Nor does 可 in a noun of ability ``可V性`` (``可追溯性``, ``可操作性``), nor a modal after 规定 in a "
-         "noun phrase (``国家规定禁止通过内河运输的其他危险化学品``).",
+         "noun phrase (``国家规定禁止通过内河运输的其他危险化学品``), nor one opening the relative clause of a "
+         "verb's object (``收寄禁止寄递或者限制寄递的物品``).",
          (Example("数据处理者应当制定详细可操作的应急预案。", "应当",
                   {"subject": "数据处理者", "condition": None, "source": "explicit"}, "数据处理者"),
           Example("检验检测机构和委托人应当对样品的来源进行确认并做好记录，确保样品的可追溯性。", "可",
@@ -718,7 +719,8 @@ RULES: tuple[Rule, ...] = (
           Example("除依法可以当场收缴的罚款外，作出行政处罚决定的行政机关及其执法人员不得自行收缴罚款。", "可以",
                   {"obligation": False}),  # 行政处罚法 第六十七条: adverbs between modal and verb
           # what a rule forbids, inside a noun phrase (危险化学品安全管理条例 第八十七条 pattern)
-          Example("国家规定禁止生产的产品，不得销售。", "不得", {"subject": "国家规定禁止生产的产品", "source": "explicit"})),
+          Example("国家规定禁止生产的产品，不得销售。", "不得", {"subject": "国家规定禁止生产的产品", "source": "explicit"}),
+          Example("快递企业不得违法收寄禁止寄递或者限制寄递的物品。", "禁止", {"obligation": False})),
          "issue #10 failure class (4); GUIDELINES.md 'a trigger in a noun phrase'; 上海市检验检测条例（2024）第二十二条"),
     Rule("trigger.in_adverbial", "trigger", 4,
          "A modal inside a prepositional phrase (``自应当订立……之日起``, ``对依法应当编制……的建设项目``) or in "

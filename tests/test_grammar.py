@@ -164,6 +164,8 @@ def test_no_fragment_is_ever_reported_as_a_subject(corpus_run):
     # a verb of protection takes the actor as object: the action goes on (劳动合同法 第四条)
     ("用人单位应当依法建立和完善劳动规章制度，保障劳动者享有劳动权利、履行劳动义务。",
      [("用人单位", "应当", "依法建立和完善劳动规章制度，保障劳动者享有劳动权利、履行劳动义务")]),
+    # a modal opening the relative clause of a verb's object (快递暂行条例 第三十条 pattern)
+    ("快递企业不得违法收寄禁止寄递或者限制寄递的物品。", [("快递企业", "不得", "违法收寄禁止寄递或者限制寄递的物品")]),
     # coordinated urging verbs, an urging verb as the act of a modal (标准化法 第三十一条)
     ("国家鼓励和支持企业开展标准化工作。", [("企业", "鼓励和支持", "开展标准化工作")]),
     ("县级以上人民政府应当支持开展标准化试点示范和宣传工作。", [("县级以上人民政府", "应当", "支持开展标准化试点示范和宣传工作")]),
