@@ -404,11 +404,11 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
     return found
 
 
-def _in_object_relative(doc, text: str, ts: int, after: str) -> bool:
-    """Whether the modal at ``ts`` opens the relative clause of a verb's object: the word before
-    it is a verb, and the words after it are only verbs and coordinators up to a ``的`` and the
-    noun that closes the segment (``收寄|禁止寄递或者限制寄递的物品``)."""
-    prev = _word_before(doc, text, ts)
+def _in_object_relative(prev: str, after: str) -> bool:
+    """Whether a modal opens the relative clause of a verb's object: the word before it
+    (``prev``) is a verb, and the words after it (``after``, to the segment's end) are only verbs
+    and coordinators up to a ``的`` and the noun that closes the segment
+    (``收寄|禁止寄递或者限制寄递的物品``)."""
     if not prev or not g.tag_of(prev).startswith("v") or prev in g.words("trailing_adverb"):
         return False
     j = after.find("的")
@@ -470,10 +470,11 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], doc
     if (len(nxt) == 2 and g.tag_of(nxt[0]).startswith("v") and nxt[1] == "的" and not _DUTY_PHRASE.match(word)
             and not g.actor_before(text, seg_s, ts)):
         return False  # rule trigger.modifier: 可识别的自然人, 应当告知的其他事项, 详细可操作的预案
-    if "的" in after and _word_before(doc, text, ts) == "规定" and not g.actor_before(text, seg_s, ts):
-        return False  # 国家规定禁止通过内河运输的其他危险化学品: what a rule forbids, inside a noun phrase
-    if _in_object_relative(doc, text, ts, after) and not g.actor_before(text, seg_s, ts):
-        return False  # 快递企业不得违法收寄禁止寄递或者限制寄递的物品: the object of 收寄 is modified
+    prev = _word_before(doc, text, ts)
+    if "的" in after and (prev == "规定" or _in_object_relative(prev, after)) and not g.actor_before(text, seg_s, ts):
+        # a modal in the relative clause of a noun: what a rule forbids (国家规定禁止通过内河运输的其他危险化学品),
+        # or the object of a verb (快递企业不得违法收寄禁止寄递或者限制寄递的物品)
+        return False
     if re.fullmatch(r"(对|对于|针对)", before[:g.strip_trailing_adverbs(before, 0, len(before))].strip()) \
             and "的" in after:
         return False  # 对需整改的社会团体，… / 对依法应当编制……的建设项目: a relative clause of the 对 phrase
@@ -482,7 +483,6 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], doc
     m = re.search(r"(或者|或)$", before)
     if m and any(before[:m.start()].endswith(text[te:te + n]) for n in range(2, 5)):
         return False  # 作出受理或者不予受理的书面决定; 知道或者应当知道 (a standard of knowledge, no duty)
-    prev = _word_before(doc, text, ts)
     if prev and g.tag_of(prev) == "p" and prev in g.words("inner_adverbial_opener") and prev not in ("由", "除", "除了"):
         return False  # 自应当订立……之日起: the modal sits inside a prepositional phrase
     if word == "负责":

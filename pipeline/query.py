@@ -881,15 +881,6 @@ def similar_obligations(db: sqlite_utils.Database, ob: ObligationRow, exclude_no
     return [(by_id[oid], s) for oid, s in scored if oid in by_id and (by_id[oid].modality == "must_not") == banned]
 
 
-def to_plain(value):
-    """Dataclasses (and lists and tuples of them, at any depth) as JSON-ready dicts and lists."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, (list, tuple)):
-        return [to_plain(v) for v in value]
-    return value
-
-
 def _json_default(value):
     """A dataclass as the dict of its fields (the JSON encoder calls this for each one it meets,
     so nested dataclasses are turned one level at a time, without copying the rest)."""

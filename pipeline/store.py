@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import apsw
+
 if TYPE_CHECKING:
     import sqlite_utils
 
@@ -190,8 +192,6 @@ class ReadOnlyDatabase:
         Raises:
             StoreError: SQLite's error (a missing table, a damaged file), naming the database.
         """
-        import apsw
-
         try:
             return self.conn.execute(sql, parameters) if parameters is not None else self.conn.execute(sql)
         except apsw.Error as e:
@@ -199,8 +199,6 @@ class ReadOnlyDatabase:
 
     def query(self, sql: str, params=None):
         """Rows of ``sql`` as dicts keyed by column name."""
-        import apsw
-
         cur = self.execute(sql, params)
         try:
             keys = [d[0] for d in cur.getdescription()]
@@ -215,8 +213,6 @@ class ReadOnlyDatabase:
 
 
 def _open_readonly(path: Path) -> ReadOnlyDatabase:
-    import apsw
-
     uri = path.resolve().as_uri()
     last = None
     for query in ("?mode=ro", "?mode=ro&immutable=1"):
