@@ -393,7 +393,11 @@ def query_obligations(actor, exact, modality, notice, due_before, due_after, cit
     filters = dict(actor=actor, exact=exact, modality=list(modality) or None, notice=notice, due_before=due_before,
                    due_after=due_after, cites=cites, text=text, clause=clause_path, current_only=current,
                    in_force=in_force, level=level)
-    table = not (as_json or as_csv)
+    if as_json:  # the rows as the store keeps them for it: no Python object per row
+        click.echo(q.obligations_json(db, limit=limit, **filters))  # bytes: written as they are
+        _note_superseded(db, current and not in_force)
+        return
+    table = not as_csv
     if table and limit is None:  # the terminal shows the first TABLE_ROWS: read those, count the rest
         rows = q.obligations(db, limit=TABLE_ROWS, **filters)
         total = q.count_obligations(db, **filters) if len(rows) == TABLE_ROWS else len(rows)

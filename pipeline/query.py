@@ -168,24 +168,13 @@ def _fetch(db: sqlite_utils.Database, where: list[str], params: list, limit: int
     ordered by notice name then document order, at most ``limit``, with their actors and
     citation keys (the ``actors`` / ``citation_keys`` columns the store keeps with each row).
 
-    A CTE selects the matching rowids (ordered and cut in SQL only when there is a limit) and
-    each row is read once by rowid; notice names and titles are read once per notice, a full
-    result is sorted in Python, and rows naming the same actors or citations share one tuple
-    of them (most rows of a listing name the same few).
+    Notice names and titles are read once per notice, and rows naming the same actors or
+    citations share one tuple of them (most rows of a listing name the same few).
     """
-    cond = " where " + " and ".join(where) if where else ""
-    if limit:
-        inner = (f"select o.rowid as rid from obligations o join notices n on n.id = o.notice_id{cond} "
-                 f"order by n.name, o.ord limit {int(limit)}")
-    else:
-        inner = f"select o.rowid as rid from obligations o{cond}"
-    sql = f"with sel as ({inner}) select {_COLUMNS} from sel join obligations o on o.rowid = sel.rid"
     with _gc_paused():  # thousands of acyclic rows: the cycle collector would only rescan them
-        rows = db.execute(sql, params).fetchall()
+        rows = _ordered(db, _COLUMNS, where, params, limit)
         notices = {nid: (name, title or name, number) for nid, name, title, number in in_chunks(
             db, "select id, name, title, doc_number from notices where id in ({})", {r[0] for r in rows})}
-        rank = {nid: i for i, nid in enumerate(sorted(notices, key=lambda n: notices[n][0]))}
-        rows.sort(key=lambda r: (rank[r[0]], r[1]))
         lists: dict[str | None, tuple[str, ...]] = {None: (), "": ()}
 
         def split(value: str | None) -> tuple[str, ...]:
@@ -194,10 +183,34 @@ def _fetch(db: sqlite_utils.Database, where: list[str], params: list, limit: int
                 got = lists[value] = tuple(value.split(LIST_SEP))
             return got
 
-        return [ObligationRow(i, *notices[n], path, subj, split(acts), mod, trig, action, cond_, dtext, dkind, ddate,
-                              split(cites), clause, actor, source)
-                for n, _, i, path, subj, acts, mod, trig, action, cond_, dtext, dkind, ddate, cites, clause, actor, source
-                in rows]
+        out = [ObligationRow(i, *notices[n], path, subj, split(acts), mod, trig, action, cond_, dtext, dkind, ddate,
+                             split(cites), clause, actor, source)
+               for n, _, i, path, subj, acts, mod, trig, action, cond_, dtext, dkind, ddate, cites, clause, actor, source
+               in rows]
+        del rows  # free the raw tuples before the collector runs again: it would scan each one
+    return out
+
+
+def _ordered(db: sqlite_utils.Database, columns: str, where: list[str], params: list,
+             limit: int | None = None) -> list[tuple]:
+    """Rows of ``columns`` (``o.notice_id, o.ord`` first) of the obligations matching every
+    condition in ``where``, ordered by notice name then document order, at most ``limit``.
+
+    A CTE selects the matching rowids (ordered and cut in SQL only when there is a limit) and
+    each row is read once by rowid; a full result is sorted in Python, by the rank of its
+    notice's name (sorting ten thousand rows with their text in SQLite copies all of it)."""
+    cond = " where " + " and ".join(where) if where else ""
+    if limit:
+        inner = (f"select o.rowid as rid from obligations o join notices n on n.id = o.notice_id{cond} "
+                 f"order by n.name, o.ord limit {int(limit)}")
+    else:
+        inner = f"select o.rowid as rid from obligations o{cond}"
+    rows = db.execute(f"with sel as ({inner}) select {columns} from sel join obligations o on o.rowid = sel.rid",
+                      params).fetchall()
+    names = dict(in_chunks(db, "select id, name from notices where id in ({})", {r[0] for r in rows}))
+    rank = {nid: i for i, nid in enumerate(sorted(names, key=names.__getitem__))}
+    rows.sort(key=lambda r: (rank[r[0]], r[1]))
+    return rows
 
 
 def in_chunks(db: sqlite_utils.Database, sql: str, values: set[str]) -> list[tuple]:
@@ -515,6 +528,21 @@ def obligations(db: sqlite_utils.Database, actor: str | None = None, exact: bool
     where, params = _obligation_filter(db, actor, exact, modality, notice, due_before, due_after, cites, text,
                                        clause, with_deadline, current_only, in_force, level)
     return _fetch(db, where, params, limit)
+
+
+def obligations_json(db: sqlite_utils.Database, limit: int | None = None, **filters) -> bytes:
+    """What ``regpipe query obligations --json`` prints for the same filters as
+    :func:`obligations`: a JSON list, one obligation per line, UTF-8 encoded, byte for byte
+    ``dumps(obligations(db, limit=limit, **filters)).encode()``. Each line is the row's
+    ``row_json`` (:func:`pipeline.store.row_json`) copied out of the database: listing every
+    duty of a broad actor builds no Python object per row.
+
+    Raises:
+        QueryError: as :func:`obligations`.
+    """
+    where, params = _obligation_filter(db, **filters)
+    rows = _ordered(db, "o.notice_id, o.ord, cast(o.row_json as blob)", where, params, limit)
+    return b"[\n" + b",\n".join([r[2] for r in rows]) + b"\n]" if rows else b"[]"
 
 
 def count_obligations(db: sqlite_utils.Database, **filters) -> int:

@@ -36,7 +36,7 @@ from .model import Clause, Notice, Obligation
 from .actors import load_ontology
 from .lexicon import citation_key, find_citations
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 """1: first release. 2 and 3 (same session): actor ontology (``actors.kind``/``in_lexicon``, ``actor_aliases``,
 ``actor_relations``, ``obligation_actors``, ``actor_counts``: obligations per actor, notice and
 modality, kept with the rows), ``citations.notice_id``, FTS on the texts only. 4: ``changes`` and
@@ -51,11 +51,37 @@ the preamble stored as a unit of kind ``preamble`` with path ``""``; ``text`` is
 history (``promulgated``, ``revisions``, ``history``, ``valid_until``), ``citations.alt_key``,
 ``relations``, ``definitions``. 12: ``notices.source_status``. 13: the Chinese views. 14: the
 link tables' indexes cover their lookups (``obligation_actors (actor_id, obligation_id)``,
-``…_citations (citation_id, …)``): an actor's duties are found without reading a link row."""
+``…_citations (citation_id, …)``): an actor's duties are found without reading a link row.
+15: ``obligations.row_json``, each row as ``regpipe query obligations --json`` prints it
+(:func:`row_json`)."""
 
 LIST_SEP = "\x1f"
 """Separator (ASCII unit separator) of the names in ``obligations.actors`` / ``citation_keys``."""
 DEFAULT_DB = Path("extracted/requirements.db")
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def row_json(row: dict, name: str, title: str | None, doc_number: str | None) -> str:
+    """One ``obligations`` row (a dict of its columns) with its notice's name, title and 文号,
+    as the JSON object ``regpipe query obligations --json`` prints for it: the fields of
+    :class:`pipeline.query.ObligationRow` in their order, Chinese unescaped, on one line
+    (``actors`` and ``citations`` as lists; an empty ``actor`` is the subject, an empty
+    ``subject_source`` is ``explicit``; a notice without a title shows its name).
+
+    The store keeps it in ``obligations.row_json``, written with the row, so that listing
+    every duty of a broad actor copies ten thousand strings out of SQLite instead of building
+    ten thousand Python objects and encoding them again."""
+    return _ENCODE({
+        "id": row["id"], "notice": name, "title": title or name, "doc_number": doc_number, "path": row["path"],
+        "subject": row["subject"], "actors": row["actors"].split(LIST_SEP) if row["actors"] else [],
+        "modality": row["modality"], "trigger": row["trigger"], "action": row["action"],
+        "condition": row["condition"], "deadline_text": row["deadline_text"], "deadline_kind": row["deadline_kind"],
+        "deadline_date": row["deadline_date"],
+        "citations": row["citation_keys"].split(LIST_SEP) if row["citation_keys"] else [],
+        "clause_id": row["clause_id"], "actor": row["actor"] or row["subject"],
+        "subject_source": row["subject_source"] or "explicit"})
 
 
 def notice_id(notice: Notice) -> str:
@@ -277,10 +303,10 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
             "id": str, "notice_id": str, "clause_id": str, "path": str, "actor_id": str, "subject": str,
             "subject_explicit": int, "modality": str, "trigger": str, "action": str, "condition": str,
             "deadline_text": str, "deadline_kind": str, "deadline_date": str, "sentence": str, "ord": int,
-            "actors": str, "citation_keys": str, "actor": str, "subject_source": str, "rules": str},
+            "actors": str, "citation_keys": str, "actor": str, "subject_source": str, "rules": str, "row_json": str},
             pk="id", foreign_keys=[("notice_id", "notices", "id"), ("clause_id", "clauses", "id"),
                                    ("actor_id", "actors", "id")], if_not_exists=True)
-        for col in ("actor", "subject_source", "rules"):  # schema 8
+        for col in ("actor", "subject_source", "rules", "row_json"):  # schema 8; row_json: 15
             if col not in db["obligations"].columns_dict:
                 db["obligations"].add_column(col, str)
         db["obligation_actors"].create({"obligation_id": str, "actor_id": str}, pk=("obligation_id", "actor_id"),
@@ -347,6 +373,13 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
                        "obligation_actors WHERE obligation_id = obligations.id), citation_keys = "
                        f"(SELECT group_concat(key, '{LIST_SEP}') FROM (SELECT DISTINCT c.key FROM obligation_citations oc "
                        "JOIN citations c ON c.id = oc.citation_id WHERE oc.obligation_id = obligations.id ORDER BY c.key))")
+        if 1 <= version < 15:  # the rows as --json prints them
+            cols = ("id", "path", "subject", "actors", "modality", "trigger", "action", "condition", "deadline_text",
+                    "deadline_kind", "deadline_date", "citation_keys", "clause_id", "actor", "subject_source")
+            got = db.execute(f"SELECT o.rowid, n.name, n.title, n.doc_number, {', '.join('o.' + c for c in cols)} "
+                             "FROM obligations o JOIN notices n ON n.id = o.notice_id").fetchall()
+            db.conn.executemany("UPDATE obligations SET row_json = ? WHERE rowid = ?",
+                                [(row_json(dict(zip(cols, r[4:])), r[1], r[2], r[3]), r[0]) for r in got])
         _create_views(db)  # schema 13
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     flush_fts(db)
@@ -640,6 +673,7 @@ def save(db: sqlite_utils.Database, notice: Notice, clauses: list[Clause], oblig
                 "citation_keys": LIST_SEP.join(sorted({c.key for c in o.citations})) or None,
                 "actor": o.actor or (bound[o.id][0] if bound[o.id] else None), "subject_source": o.subject_source,
                 "rules": LIST_SEP.join(o.rules) or None})
+            rows[-1]["row_json"] = row_json(rows[-1], notice.name, notice.title, notice.doc_number)
             for c in o.citations:
                 cid = citation_id(c)
                 cites[cid] = {"id": cid, "key": c.key, "kind": c.kind, "alt_key": c.alt_key}

@@ -140,6 +140,22 @@ def test_cli_formats_and_errors(corpus_run):
         assert res.exit_code == 0, res.output
 
 
+def test_json_listing_is_the_rows_as_dumps_prints_them(db):
+    # `query obligations --json` copies each row's stored JSON out of the database: the same bytes
+    # as encoding the rows, whatever the filters, order and limit
+    cases = [{}, dict(actor="认证机构"), dict(actor="认证机构", limit=7), dict(modality=["must_not"], current_only=True),
+             dict(notice="cert-accreditation-regulation-2016"), dict(text="证书 认证机构"), dict(cites="认证认可条例"),
+             dict(due_after="2020-01-01"), dict(due_before="1900-01-01")]
+    for f in cases:
+        rows = q.obligations(db, **f)
+        assert q.obligations_json(db, **f) == q.dumps(rows).encode(), f
+    assert q.obligations_json(db, due_before="1900-01-01") == b"[]"
+    every = json.loads(q.obligations_json(db))
+    assert len(every) == db.execute("select count(*) from obligations").fetchone()[0]
+    assert any(o["deadline_date"] for o in every) and any(o["citations"] for o in every)
+    assert any(o["subject_source"] != "explicit" for o in every) and all(o["title"] for o in every)
+
+
 def test_old_schema_says_how_to_migrate_and_migrates(tmp_path):
     path = tmp_path / "old.db"
     con = sqlite3.connect(path)  # the version-1 tables that changed, with one obligation
@@ -164,6 +180,9 @@ def test_old_schema_says_how_to_migrate_and_migrates(tmp_path):
     assert "actor_relations" in db.table_names()
     bound = [r[0] for r in db.execute("select actor_id from obligation_actors where obligation_id = 'o1'")]
     assert sorted(bound) == ["认证人员", "认证机构"]
+    # the old row gets the JSON `query obligations --json` prints for it
+    assert q.obligations_json(db) == q.dumps(q.obligations(db)).encode()
+    assert json.loads(q.obligations_json(db))[0]["title"] == "old"
 
 
 def test_graph_export_formats(corpus_run, tmp_path):
