@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .nlp import _RE_SKIP as _RE_SKIP_BLANKS  # jieba's and posseg's whitespace split
-from .nlp import load_lexicon
+from .nlp import load_lexicon, modal_words
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
 
@@ -56,7 +56,9 @@ def _wordset(cls: str) -> frozenset[str]:
 
 def starts_with(text: str, cls: str) -> str | None:
     """The longest word of ``cls`` that ``text`` starts with as whole words (``经营者`` does not
-    start with the condition opener ``经``, ``从事`` not with ``从``), or ``None``."""
+    start with the condition opener ``经``, ``从事`` not with ``从``), or ``None``. A dictionary
+    word made of a word of two or more characters and another word of two or more
+    (``未经审查``, ``未经许可``: jieba's entries for 未经 + a verb) still starts with the first."""
     ws = _wordset(cls)
     cands = [text[:n] for n in _lengths(cls) if n <= len(text) and text[:n] in ws]
     if not cands:
@@ -65,7 +67,8 @@ def starts_with(text: str, cls: str) -> str | None:
     for w in cands:
         n = len(w)
         # a word boundary: no dictionary word runs on past the candidate (经营者, 从事, 对外, 在于)
-        if not any(freq.get(text[:k], 0) > 0 for k in range(n + 1, min(len(text), n + 3) + 1)):
+        if not any(freq.get(text[:k], 0) > 0 and not (n >= 2 and k - n >= 2 and freq.get(text[n:k], 0) > 0)
+                   for k in range(n + 1, min(len(text), n + 3) + 1)):
             return w
     return None
 
@@ -498,6 +501,9 @@ def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head
         verb_initial = False  # a verb compounded with the head noun after it: 认证/机构, 认证/委托人
     if verb_initial and (len(toks) < 2 or toks[1].pos in ("nt", "nr", "ns")):
         return start  # 涉及国务院: a verb and its object
+    if verb_initial and toks[1].pos.startswith("v") and not _is_nominal(toks[1]) \
+            and not toks[1].word.startswith(modal_words()):
+        return start  # 组织|开展……, 指导|督促……: two verbs in a row are a predicate, not a name and its verb
     for k, t in enumerate(toks):
         if k > 0 and t.pos.startswith("v") and (t.word in _wordset("object_taking_verb")
                                                 or t.word in _wordset("authority_act")) \
@@ -516,6 +522,9 @@ def actor_phrase(text: str, start: int = 0, end: int | None = None, *, need_head
             continue
         if not has_actor_head(phrase[:t.end]):
             continue
+        if not ends and k > 0 and t.word in _wordset("unique_actor") and toks[k - 1].pos.startswith("v") \
+                and toks[k - 1].word not in _wordset("determiner"):
+            return start  # 服用/vn 国家管制的…, 报请国务院: a verb and its object, not a compound name
         if nxt is not None and nxt.word in _wordset("object_taking_verb"):
             return start + t.end
         if (nxt is not None and nxt.pos.startswith("v") and k + 2 < len(toks)
@@ -829,8 +838,12 @@ RULES: tuple[Rule, ...] = (
          (Example("市场监督管理部门处理投诉举报，应当遵循公正、高效的原则。", "应当",
                   {"subject": "市场监督管理部门", "condition": None, "source": "explicit"}, "市场监督管理部门"),
           Example("用人单位招用劳动者，不得扣押劳动者的居民身份证和其他证件。", "不得",
-                  {"subject": "用人单位", "condition": None, "source": "explicit"}, "用人单位")),
-         "DECISIONS-complaint 'A topic without a conditional form is not a condition'; 劳动合同法 第九条"),
+                  {"subject": "用人单位", "condition": None, "source": "explicit"}, "用人单位"),
+          # a generic head keeps its relative clause, as in subject.fronted_np
+          Example("从事数据交易中介服务的机构提供服务，应当要求数据提供方说明数据来源。", "应当",
+                  {"subject": "从事数据交易中介服务的机构", "condition": None, "source": "explicit"})),
+         "DECISIONS-complaint 'A topic without a conditional form is not a condition'; 劳动合同法 第九条; "
+         "数据安全法 第三十三条"),
     Rule("subject.fronted_np", "subject", 34,
          "A segment that is only a noun phrase (``不符合认证要求的产品，``) before the trigger's "
          "segment is what is bound; cases before it are the condition. A thing keeps its relative "
@@ -913,7 +926,11 @@ RULES: tuple[Rule, ...] = (
          (), G + " Actors; DECISIONS-kindergarten 'Addressee recovery'"),
     Rule("recover.none", "recovery", 99,
          "No actor found: the subject stays empty and the notice gets a warning (no guess).",
-         (), "issue #10"),
+         (Example("未经审查，不得发布。", "不得",  # jieba's one word 未经审查 still opens with 未经
+                  {"subject": "", "condition": "未经审查", "source": "none"}),
+          Example("服用国家管制的精神药品或者麻醉药品的，不得驾驶机动车。", "不得",  # 服用|国家: a verb and its object
+                  {"subject": "", "source": "none"})),
+         "issue #10; 广告法 第四十六条; 道路交通安全法 第二十二条"),
 )
 """The statement grammar, in precedence order. ``subject.*`` rules are tried in order on every
 trigger; ``recover.*`` rules fill an empty subject; ``trigger.*`` rules filter candidates."""
@@ -1119,9 +1136,10 @@ def _actor_opening(text: str, segs, kinds, k0: int) -> Reading | None:
         for t in pos_tokens(text[s:e]):
             if t.word == "的":
                 a2 = actor_phrase(text, s + t.end, e)
-                if (s + t.end < a2 < e and not text.startswith(("的", "等"), a2)
-                        and not bare_head(text[s + t.end:a2])):
-                    s, a = s + t.end, a2
+                if s + t.end < a2 < e and not text.startswith(("的", "等"), a2):
+                    # a generic head keeps its relative clause, as a fronted noun phrase does
+                    # (从事数据交易中介服务的机构|提供服务，应当…)
+                    s, a = (s, a2) if bare_head(text[s + t.end:a2]) else (s + t.end, a2)
                 break
     if not s < a < e:
         return None

@@ -152,6 +152,10 @@ def test_action_stops_where_a_parallel_clause_with_its_own_subject_begins():
     # a task handed on by 责令 keeps its parallel object (强制性产品认证管理规定 第三十九条)
     (o,) = _obligations("第三十九条 市场监管总局应当启动产品召回程序，责令生产者召回产品，销售者停止销售产品。", addressees=())
     assert o.action == "启动产品召回程序，责令生产者召回产品，销售者停止销售产品"
+    # 组织开展 is one predicate (two verbs), not 组织 (an organisation) and its verb (数据安全法 第二十七条)
+    (o,) = _obligations("第二十七条 开展数据处理活动应当依照法律、法规的规定，建立健全全流程数据安全管理制度，"
+                        "组织开展数据安全教育培训，采取相应的技术措施和其他必要措施，保障数据安全。", addressees=())
+    assert o.action.endswith("组织开展数据安全教育培训，采取相应的技术措施和其他必要措施，保障数据安全")
 
 
 def test_trigger_after_an_actor_is_a_predicate_even_before_a_de_noun_phrase():
