@@ -823,6 +823,8 @@ def _target(text, a, b, ctx) -> _Found | None:
     if rel > fs and g.has_actor_head(text[rel:gs_e]):
         f.subject = _notice_name(text[rel:gs_e], ctx)
         return f
+    if g.starts_with(first, "target_predicate"):
+        return f  # 到2025年，基本建成……: the goal opens with its predicate and names no subject
     f.subject = text[fs:gs_e]
     f.is_actor = False
     return f

@@ -332,6 +332,8 @@ def nominal_run(text: str, start: int = 0, end: int | None = None) -> int:
             pass  # a verb compounded into the noun (认证机构, 监督管理部门) or a relative clause
         elif (t.pos == "a" or t.pos == "f" and last_good) and i + 1 < len(toks) and _is_nominal(toks[i + 1]):
             pass  # a locative or adjective inside a name (长江中游三省, 小区配套幼儿园, 私募基金管理人)
+        elif t.pos == "h" and i + 1 < len(toks) and _is_nominal(toks[i + 1]):
+            pass  # a prefix (jieba's h: 非, 副, 准) before its noun: 非煤矿山, 非营利组织
         elif w == "被" and i == 0 and i + 1 < len(toks) and any(
                 _is_nominal(x) and has_actor_head(x.word) for x in toks[i + 1:i + 3]):
             pass  # 被授权单位, 被投诉人: the passive names an actor
@@ -861,9 +863,13 @@ RULES: tuple[Rule, ...] = (
           Example("为社会提供公证数据的产品质量检验机构，必须经省级以上人民政府计量行政部门计量认证。", "必须",
                   {"subject": "产品质量检验机构", "condition": "为社会提供公证数据的", "source": "explicit"},
                   "产品质量检验机构"),
+          Example("煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼等生产经营单位，应当设置安全生产管理机构。", "应当",
+                  {"subject": "煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼等生产经营单位", "source": "explicit"},
+                  "生产经营单位"),  # a prefix (非) inside a conjunct
           Example("根据本细则第二十七条规定被授权的单位，应当遵守下列规定：", "应当",
                   {"subject": "被授权的单位", "condition": "根据本细则第二十七条规定", "source": "explicit"})),
-         D + " 'Cases followed by a ……的NP segment'; 计量法实施细则（2022）第二十八条、第二十九条; 安全生产法 第二十八条"),
+         D + " 'Cases followed by a ……的NP segment'; 计量法实施细则（2022）第二十八条、第二十九条; 安全生产法 第二十八条; "
+         "the high-risk trades as safety-production notices list them (煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼)"),
     Rule("subject.activity", "subject", 36,
          "A single segment opening the sentence that is no case, basis or manner phrase is a thing "
          "or activity subject, verbatim (``制定团体标准，应当…``).",
@@ -884,7 +890,9 @@ RULES: tuple[Rule, ...] = (
          (Example("到2026年底，认证机构质量负责人制度全面实施。", "到2026年底",
                   {"subject": "认证机构", "source": "explicit"}, "认证机构"),
           Example("到2026年底，质量认证有效性全面提高。", "到2026年底",
-                  {"subject": "质量认证有效性", "source": "explicit"})),
+                  {"subject": "质量认证有效性", "source": "explicit"}),
+          Example("到2025年，基本建成覆盖城乡的养老服务体系。", "到2025年",  # opens with its predicate
+                  {"subject": "", "source": "none"})),
          G + " modality 'target'; " + D + " targets"),
     Rule("trigger.dated_goal", "trigger", 43,
          "A date phrase inside a statement with no modal (``于2019年4月底前完成``) is a target; each "
