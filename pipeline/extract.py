@@ -379,7 +379,8 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
             sentences.append((start, e))
             start = e + 1
     seg_bounds = _boundaries(text, prot, _SEG_END)
-    triggers = [s for s in _joined_urgings(text, doc.group("triggers")) if _valid_trigger(text, prot, s, seg_bounds, doc)]
+    triggers = _continued_permissions(text, [s for s in _joined_urgings(text, doc.group("triggers"))
+                                             if _valid_trigger(text, prot, s, seg_bounds, doc)])
     found: list[_Found] = []
     for a, b in sentences:
         if b <= a:
@@ -417,6 +418,28 @@ def _in_object_relative(prev: str, after: str) -> bool:
     head = g.pos_tokens(after[:j])
     coord = set(g.words("coordinator"))
     return all(t.pos.startswith("v") or t.word in coord for t in head) and g.nominal_run(after, j + 1) == len(after)
+
+
+_AFTER_STEP = re.compile(r"后[，,]?\s*$")
+
+
+def _continued_permissions(text: str, triggers: list) -> list:
+    """Rule ``trigger.only_then``: ``方可`` (only then may) right after a completed step
+    (``……后方可``, ``……后，方可``) with a trigger before it in its sentence says when that
+    trigger's actor may go on: it continues that action and directs no one of its own
+    (``必须经过认证，并标注认证标志后，方可出厂``). ``方可`` after a condition of its own
+    (``只有在……的情况下方可…``), or opening its sentence's only duty, is a permission.
+    jieba's ``后方/可`` is read by the characters, as ``方可``."""
+    out = []
+    for span in triggers:
+        ts = span.start_char
+        fs = ts if span.text == "方可" else ts - 1 if span.text == "可" and text[ts - 1:ts] == "方" else -1
+        if fs >= 0:
+            sent = max(text.rfind(ch, 0, fs) for ch in _SENT_END + "；;") + 1
+            if _AFTER_STEP.search(text, sent, fs) and any(sent <= o.start_char for o in out):
+                continue
+        out.append(span)
+    return out
 
 
 def _joined_urgings(text: str, marks: list[_Mark]) -> list[_Mark]:

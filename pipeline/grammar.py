@@ -58,7 +58,9 @@ def starts_with(text: str, cls: str) -> str | None:
     """The longest word of ``cls`` that ``text`` starts with as whole words (``经营者`` does not
     start with the condition opener ``经``, ``从事`` not with ``从``), or ``None``. A dictionary
     word made of a word of two or more characters and another word of two or more
-    (``未经审查``, ``未经许可``: jieba's entries for 未经 + a verb) still starts with the first."""
+    (``未经审查``, ``未经许可``: jieba's entries for 未经 + a verb) still starts with the first, and
+    so does a text that jieba cuts after the candidate although a longer word runs on
+    (``经国务院``: 经/国务院, though 经国 is a word)."""
     ws = _wordset(cls)
     cands = [text[:n] for n in _lengths(cls) if n <= len(text) and text[:n] in ws]
     if not cands:
@@ -70,6 +72,9 @@ def starts_with(text: str, cls: str) -> str | None:
         if not any(freq.get(text[:k], 0) > 0 and not (n >= 2 and k - n >= 2 and freq.get(text[n:k], 0) > 0)
                    for k in range(n + 1, min(len(text), n + 3) + 1)):
             return w
+        toks = pos_tokens(text[:n + 6])
+        if toks and toks[0].end == n:
+            return w  # jieba's own cut puts the boundary there (经/国务院, not the word 经国)
     return None
 
 
@@ -778,6 +783,20 @@ RULES: tuple[Rule, ...] = (
           Example("认证机构和认证人员除应具备（五）规定的要求以外，还应掌握分级认证适用的评价工具及方法。", "应",
                   {"subject": "认证机构和认证人员", "source": "sentence"}, "认证机构")),  # the last: 还应掌握
          "计量法实施细则（2022）第二十八条、第三十三条; GUIDELINES.md Condition (……时, ……的情况下)"),
+    Rule("trigger.only_then", "trigger", 8,
+         "``方可`` (only then may) right after a completed step (``……后方可``, ``……后，方可``) with a "
+         "trigger before it in its sentence continues that trigger's action; after a condition of "
+         "its own (``只有在……的情况下方可``) it is a permission.",
+         (Example("国家规定的相关产品必须经过认证，并标注认证标志后，方可出厂、销售、进口或者在其他经营活动中使用。",
+                  "方可", {"obligation": False}),
+          Example("承包人应当按照合同约定的期限完成工程建设，经验收合格后方可交付使用。", "可",  # jieba: 后方/可
+                  {"obligation": False}),
+          Example("获证组织不得在产品上标注管理体系认证标志，只有在注明获证组织通过相关管理体系认证的情况下方可"
+                  "在产品的包装上标注管理体系认证标志。", "方可",
+                  {"subject": "获证组织", "condition": "只有在注明获证组织通过相关管理体系认证的情况下",
+                   "source": "sentence"}, "获证组织")),
+         "gold compulsory-product-certification-provisions-2022 第二条, 第四十二条 (方可 inside the action); "
+         "gold cert-certificate-and-mark-measures-2022 第三章/第二十条 (方可: may)"),
     Rule("subject.by", "subject", 10,
          "``应当由X…`` / ``可以由X…``: X, the actor after 由, is bound.",
          (Example("首、末次会议应当由获得授权的高级管理层其他成员参会。", "应当",
@@ -848,8 +867,9 @@ RULES: tuple[Rule, ...] = (
          "数据安全法 第三十三条"),
     Rule("subject.fronted_np", "subject", 34,
          "A segment that is only a noun phrase (``不符合认证要求的产品，``) before the trigger's "
-         "segment is what is bound; cases before it are the condition. A thing keeps its relative "
-         "clause (verbatim); an actor's relative clause goes to the condition.",
+         "segment is what is bound; cases before it are the condition, and so is the phrase with the cases "
+         "after it (``……的认证机构，经……推荐，方可…``). A thing keeps its relative clause (verbatim); an "
+         "actor's relative clause goes to the condition, also when it names another actor.",
          (Example("自认证证书注销之日起，不符合认证要求的产品，不得继续出厂。", "不得",
                   {"subject": "不符合认证要求的产品", "source": "explicit"}),
           Example("对不符合要求的，从事产品质量检验的社会中介机构，应当停止检验。", "应当",
@@ -863,12 +883,17 @@ RULES: tuple[Rule, ...] = (
           Example("为社会提供公证数据的产品质量检验机构，必须经省级以上人民政府计量行政部门计量认证。", "必须",
                   {"subject": "产品质量检验机构", "condition": "为社会提供公证数据的", "source": "explicit"},
                   "产品质量检验机构"),
+          # an actor's relative clause may name another actor; cases after the phrase join the condition
+          Example("从事矿山、危险化学品、烟花爆竹生产经营单位安全生产综合评价的认证机构，经国务院安全生产监督管理部门"
+                  "推荐，方可取得认可机构的认可。", "方可",
+                  {"subject": "认证机构", "condition": "从事矿山、危险化学品、烟花爆竹生产经营单位安全生产综合评价的"
+                   "认证机构，经国务院安全生产监督管理部门推荐", "source": "explicit"}, "认证机构"),
           Example("煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼等生产经营单位，应当设置安全生产管理机构。", "应当",
                   {"subject": "煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼等生产经营单位", "source": "explicit"},
                   "生产经营单位"),  # a prefix (非) inside a conjunct
           Example("根据本细则第二十七条规定被授权的单位，应当遵守下列规定：", "应当",
                   {"subject": "被授权的单位", "condition": "根据本细则第二十七条规定", "source": "explicit"})),
-         D + " 'Cases followed by a ……的NP segment'; 计量法实施细则（2022）第二十八条、第二十九条; 安全生产法 第二十八条; "
+         D + " 'Cases followed by a ……的NP segment'; 计量法实施细则（2022）第二十八条、第二十九条; 安全生产法 第二十八条; 认证认可条例 第七十四条; "
          "the high-risk trades as safety-production notices list them (煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼)"),
     Rule("subject.activity", "subject", 36,
          "A single segment opening the sentence that is no case, basis or manner phrase is a thing "
@@ -1102,9 +1127,15 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
                     and _names_actor(text, s, np_s):
                 break  # ……各方盖章或者签字的认证记录: a fronted object, its modifier names who acted
             np_s = start
-        if np_e == e and np_e - np_s >= 2 and (np_s == s or not _names_actor(text, s, np_s)):
+        if np_e == e and np_e - np_s >= 2 and (
+                np_s == s or not _names_actor(text, s, np_s)
+                or has_actor_head(text[np_s:np_e]) and actor_phrase(text, s, e) != e):
+            # an actor's relative clause may name another actor (从事……生产经营单位安全生产综合评价的认证机构),
+            # unless the whole segment is one actor phrase (认证机构资质的申请人: a genitive)
             cond_s = segs[0][0] if k > 0 else s
             cond = _span(text, cond_s, np_s) if np_s > cond_s else None
+            if k < len(segs) - 1:  # cases after the noun phrase (……的认证机构，经……推荐，方可…): from its
+                cond = _span(text, cond_s if cond else segs[k + 1][0], segs[-1][1])  # modifier on
             return Reading(subject=(np_s, np_e), condition=cond, rule="subject.fronted_np")
         break
     s, e = _span(text, *segs[-1])
