@@ -379,8 +379,8 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
             sentences.append((start, e))
             start = e + 1
     seg_bounds = _boundaries(text, prot, _SEG_END)
-    triggers = _continued_permissions(text, [s for s in _joined_urgings(text, doc.group("triggers"))
-                                             if _valid_trigger(text, prot, s, seg_bounds, doc)])
+    triggers = _urgings_in_action(text, _continued_permissions(text, [
+        s for s in _joined_urgings(text, doc.group("triggers")) if _valid_trigger(text, prot, s, seg_bounds, doc)]))
     found: list[_Found] = []
     for a, b in sentences:
         if b <= a:
@@ -437,6 +437,23 @@ def _continued_permissions(text: str, triggers: list) -> list:
         if fs >= 0:
             sent = max(text.rfind(ch, 0, fs) for ch in _SENT_END + "；;") + 1
             if _AFTER_STEP.search(text, sent, fs) and any(sent <= o.start_char for o in out):
+                continue
+        out.append(span)
+    return out
+
+
+def _urgings_in_action(text: str, triggers: list) -> list:
+    """Rule ``trigger.urging_as_act``, later in the statement: an urging verb opening a segment
+    after a must or may of its statement (``……可以就……建议有关部门负责处理，支持消费者……起诉``)
+    is one more act of that modal's actor, which goes on through it; it urges no one of its own."""
+    out = []
+    for span in triggers:
+        if span.label_ == "encouraged":
+            ts = span.start_char
+            stmt = max(text.rfind(ch, 0, ts) for ch in _SENT_END + "；;") + 1
+            seg = max(text.rfind(ch, stmt, ts) for ch in "，,")
+            if seg >= stmt and not text[seg + 1:ts].strip() and any(
+                    o.label_ in ("must", "may") and stmt <= o.start_char for o in out):
                 continue
         out.append(span)
     return out

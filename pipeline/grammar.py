@@ -762,13 +762,17 @@ RULES: tuple[Rule, ...] = (
                   {"subject": "检验检测机构", "source": "explicit"}, "检验检测机构")),
          G + " modality 'encouraged'; the coordinated urging verbs of promotion laws (促进法: 鼓励和支持…)"),
     Rule("trigger.urging_as_act", "trigger", 6,
-         "An urging verb right after a modal (``应当支持``, ``应当鼓励和支持``, adverbs between allowed) is the "
-         "act of that modal: the actor before it must urge, it is not urged.",
+         "An urging verb right after a modal (``应当支持``, ``应当鼓励和支持``, adverbs between allowed), or "
+         "opening a later segment of a must or may statement (``可以……，支持消费者……``), is the act of that "
+         "modal: the actor before it must (may) urge, and the modal's action goes on through it.",
          (Example("县级以上人民政府应当支持开展标准化试点示范和宣传工作，传播标准化理念。", "应当",
                   {"subject": "县级以上人民政府", "condition": None, "source": "explicit"}, "县级以上人民政府"),
           Example("县级以上人民政府应当支持开展标准化试点示范和宣传工作，传播标准化理念。", "支持",
-                  {"obligation": False})),
-         "标准化法（2017）第三十一条 (gold: must, 应当 支持…)"),
+                  {"obligation": False}),
+          Example("保护消费者权益的社会组织可以就消费者反映的产品质量问题建议有关部门负责处理，支持消费者对因产品质量"
+                  "造成的损害向人民法院起诉。", "支持", {"obligation": False})),
+         "标准化法（2017）第三十一条 (gold: must, 应当 支持…); 产品质量法 第四条 (应当……引导、督促……), "
+         "第二十三条 (gold: 支持 inside the 可以 action)"),
     Rule("trigger.in_case", "trigger", 7,
          "A modal in a case segment that the sentence goes on after (``需新增检验项目时，``, ``在双方协商不能"
          "自行解决的情况下，``: the words after it close with ``时``, ``的情况下``, ``期间``…) states the "
@@ -888,12 +892,15 @@ RULES: tuple[Rule, ...] = (
                   "推荐，方可取得认可机构的认可。", "方可",
                   {"subject": "认证机构", "condition": "从事矿山、危险化学品、烟花爆竹生产经营单位安全生产综合评价的"
                    "认证机构，经国务院安全生产监督管理部门推荐", "source": "explicit"}, "认证机构"),
+          Example("任何单位或者个人，未取得《医疗机构执业许可证》，不得开展诊疗活动。", "不得",  # 未 opens a case
+                  {"subject": "任何单位或者个人", "condition": "未取得《医疗机构执业许可证》", "source": "explicit"},
+                  "任何单位或者个人"),
           Example("煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼等生产经营单位，应当设置安全生产管理机构。", "应当",
                   {"subject": "煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼等生产经营单位", "source": "explicit"},
                   "生产经营单位"),  # a prefix (非) inside a conjunct
           Example("根据本细则第二十七条规定被授权的单位，应当遵守下列规定：", "应当",
                   {"subject": "被授权的单位", "condition": "根据本细则第二十七条规定", "source": "explicit"})),
-         D + " 'Cases followed by a ……的NP segment'; 计量法实施细则（2022）第二十八条、第二十九条; 安全生产法 第二十八条; 认证认可条例 第七十四条; "
+         D + " 'Cases followed by a ……的NP segment'; 计量法实施细则（2022）第二十八条、第二十九条; 安全生产法 第二十八条; 认证认可条例 第七十四条; 医疗机构管理条例; "
          "the high-risk trades as safety-production notices list them (煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼)"),
     Rule("subject.activity", "subject", 36,
          "A single segment opening the sentence that is no case, basis or manner phrase is a thing "
