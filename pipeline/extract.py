@@ -563,6 +563,9 @@ def _read_sentence(doc, text, prot, a, b, triggers, seg_bounds, ctx: _Context) -
             if u:
                 reading = g.Reading(subject=u, rule="subject.urged")
                 f.action_start = u[1] if u[1] < seg_end else min(seg_end + 1, b)
+        elif span.text in g.words("forbidding_verb") and (u := g.forbidden_actor(text, te, seg_end)):
+            reading = g.Reading(subject=u, rule="subject.forbidden")  # 禁止任何单位和个人转让……
+            f.action_start = u[1]
         elif span.text == "负责":
             m = re.search(r"由(.+)$", text[head[0]:ts])
             if m:

@@ -816,6 +816,16 @@ RULES: tuple[Rule, ...] = (
           Example("鼓励有条件的地区将评价结果向社会公开。", "鼓励",
                   {"subject": "有条件的地区", "condition": None, "source": "explicit"})),
          G + " modality 'encouraged'"),
+    Rule("subject.forbidden", "subject", 13,
+         "禁止/严禁 forbid the actor written after them when its act follows (``禁止任何单位和个人转让…``): "
+         "the pivot of 禁止X做Y is bound, the act is the action.",
+         (Example("禁止任何单位和个人转让、买卖医疗废物。", "禁止",
+                  {"subject": "任何单位和个人", "condition": None, "source": "explicit"}, "任何单位和个人"),
+          Example("严禁医务人员收受患者财物。", "严禁",
+                  {"subject": "医务人员", "condition": None, "source": "explicit"}, "医务人员"),
+          Example("禁止生产、销售不符合保障人体健康和人身、财产安全的标准和要求的工业产品。", "禁止",
+                  {"subject": "", "source": "none"})),
+         "现代汉语 兼语句; 医疗废物管理条例 第十四条; 产品质量法 第十三条 (no pivot: the gold recovers the subject)"),
     Rule("subject.head", "subject", 20,
          "The actor phrase standing right before the trigger (after connectives, before adverbials "
          "such as ``在……前``, ``根据需要``, ``一经作出``) is the subject, as written.",
@@ -1252,6 +1262,17 @@ def urged_actor(text: str, te: int, end: int) -> tuple[int, int] | None:
         if run > te + toks[1].end - 1 and rest and rest[0].pos.startswith("v"):
             return (te, te + toks[0].end)
     return None
+
+
+def forbidden_actor(text: str, te: int, end: int) -> tuple[int, int] | None:
+    """Rule ``subject.forbidden``: (start, end) of the actor a prohibiting verb (class
+    ``forbidding_verb``) forbids when an actor phrase and its verb follow it (``禁止任何单位和个人
+    转让、买卖医疗废物``), or ``None`` (``禁止生产、销售……的产品`` names no one)."""
+    a = actor_phrase(text, te, end)
+    if not te < a < end:
+        return None
+    nxt = pos_tokens(text[a:min(end, a + 12)])
+    return (te, a) if nxt and nxt[0].pos.startswith(("v", "d", "p")) and not _is_nominal(nxt[0]) else None
 
 
 def urged_relative(text: str, te: int, end: int) -> tuple[int, int] | None:
