@@ -405,6 +405,16 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
     return found
 
 
+def _chained(text: str, doc, seg_s: int, ts: int) -> bool:
+    """Whether the trigger at ``ts`` opens its segment (``seg_s``) after a trigger earlier in its
+    sentence: the second predicate of ``应当A，不得B`` (``……应当对举报人的信息予以保密，不得将……泄露给
+    ……无关的人员``), whose object may end like a case noun phrase."""
+    if doc is None or text[seg_s:ts].strip():
+        return False
+    sent = max(text.rfind(ch, 0, ts) for ch in _SENT_END + "；;") + 1
+    return any(sent <= t.start_char < seg_s for t in doc.group("triggers"))
+
+
 def _in_object_relative(prev: str, after: str) -> bool:
     """Whether a modal opens the relative clause of a verb's object: the word before it
     (``prev``) is a verb, and the words after it (``after``, to the segment's end) are only verbs
@@ -498,7 +508,7 @@ def _valid_trigger(text: str, prot: list[bool], span, seg_bounds: list[int], doc
         return False  # the sentence only describes a case: （四）……不予配合和协助……的；
     case = _CASE_TAIL.search(after)
     if case and not after.endswith(("目的", "的要求")) and not (
-            case.group(0) != "的" and g.actor_before(text, seg_s, ts)):
+            case.group(0) != "的" and (g.actor_before(text, seg_s, ts) or _chained(text, doc, seg_s, ts))):
         return False  # a case description or a relative clause: 应当注销的其他情形 / 不能满足条件的
     if (text[seg_e:seg_e + 1] in ("，", ",") and g.closes_case(after) and not g.opens_adverbial(after)
             and not after.endswith(("以外", "之外"))):  # 除应具备……以外，还应……: both are duties

@@ -718,10 +718,13 @@ RULES: tuple[Rule, ...] = (
          G + " Obligations"),
     Rule("trigger.case_item", "trigger", 2,
          "A trigger inside a case description or relative clause (``应当注销的其他情形``, "
-         "``不能满足条件的``) directs no one; one right after an actor phrase still does.",
+         "``不能满足条件的``) directs no one; one right after an actor phrase still does, and so does one "
+         "opening a segment after a trigger of its sentence (``应当A，不得B……的人员``).",
          (Example("认证机构不得聘用不具备相应能力的人员。", "不得",
-                  {"subject": "认证机构", "condition": None, "source": "explicit"}, "认证机构"),),
-         D + " 'triggers inside case items'"),
+                  {"subject": "认证机构", "condition": None, "source": "explicit"}, "认证机构"),
+          Example("市场监督管理部门应当对举报人的信息予以保密，不得将举报人个人信息泄露给与办理举报工作无关的人员。",
+                  "不得", {"subject": "市场监督管理部门", "condition": None, "source": "sentence"}, "市场监督管理部门")),
+         D + " 'triggers inside case items'; 市场监督管理部门投诉举报处理暂行办法 第三十三条"),
     Rule("trigger.modifier", "trigger", 3,
          "A modal right before a verb and 的 modifies a noun (``可识别的自然人``, ``应当告知的其他事项``, "
          "``详细可操作的应急预案``): no one is directed, unless an actor stands right before it. "
