@@ -817,7 +817,9 @@ RULES: tuple[Rule, ...] = (
          (Example("国家鼓励企业积极采用推荐性标准。", "鼓励",
                   {"subject": "企业", "condition": None, "source": "explicit"}, "企业"),
           Example("鼓励有条件的地区将评价结果向社会公开。", "鼓励",
-                  {"subject": "有条件的地区", "condition": None, "source": "explicit"})),
+                  {"subject": "有条件的地区", "condition": None, "source": "explicit"}),
+          Example("鼓励社会力量参与养老服务体系建设。", "鼓励",  # 社会力量 is a name; 集中力量攻坚 is no actor
+                  {"subject": "社会力量", "condition": None, "source": "explicit"})),
          G + " modality 'encouraged'"),
     Rule("subject.forbidden", "subject", 13,
          "禁止/严禁 forbid the actor written after them when its act follows (``禁止任何单位和个人转让…``): "

@@ -156,6 +156,9 @@ def test_action_stops_where_a_parallel_clause_with_its_own_subject_begins():
     (o,) = _obligations("第二十七条 开展数据处理活动应当依照法律、法规的规定，建立健全全流程数据安全管理制度，"
                         "组织开展数据安全教育培训，采取相应的技术措施和其他必要措施，保障数据安全。", addressees=())
     assert o.action.endswith("组织开展数据安全教育培训，采取相应的技术措施和其他必要措施，保障数据安全")
+    # 集中力量 (a verb and its object, one jieba word) opens no parallel clause
+    (o,) = _obligations("（三）要坚持问题导向，聚焦群众反映强烈的突出问题，集中力量攻坚。", addressees=())
+    assert o.action.endswith("集中力量攻坚")
 
 
 def test_trigger_after_an_actor_is_a_predicate_even_before_a_de_noun_phrase():
