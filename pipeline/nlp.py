@@ -87,13 +87,15 @@ DEADLINE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("recurring", re.compile(rf"(?:在)?每(?:{_NUM}个?)?(?:年|季度|月|半年|周|日)(?:度)?(?:\d{{1,2}}月(?:底|末)?(?:\d{{1,2}}日)?(?:(?:至|到)\d{{1,2}}月\d{{1,2}}日)?(?:之前|前)?)?|(?<!固)定期(?!限)|年度内")),
     ("relative", re.compile(
         rf"(?:(?:自|在|于|从)[^，。；：]{{0,40}}?(?:之日起|起|后|届满))?(?<![上下本当同次月\d])(?<![^届]满){_NUM}(?:个)?(?:工作日|日|天|个月|年(?!度)|小时|周)(?!岁)(?:内|以内|前|以上)?"
-        r"|在[^，。；：]{1,30}?(?:有效期届满前|有效期内|期限届满前|期间)|限期")),
+        rf"|在[^，。；：]{{1,30}}?(?:(?:有效期|期限)届满前(?:{_NUM}个?(?:工作日|日|天|月|年)(?:内|以内)?)?|有效期内|期间)|限期")),
     ("immediate", re.compile(r"立即|立刻|及时|第一时间|迅速|尽快|马上|即时")),
 )
 """Deadline patterns, (kind, regex). Source: GUIDELINES.md "Fields" (deadline kinds and
 examples) and gold/DECISIONS.md "Deadline" (periods, caps, retention times, 限期, yearly dates).
 A period named relative to now (``上一年度``, ``下一年``, ``本年度``) is no time limit, nor is the day
-of a date (``6月30日``) or a length reached (``连续工作满十年的``); a yearly window is one recurrence (``每年1月1日至6月30日``)."""
+of a date (``6月30日``) or a length reached (``连续工作满十年的``); a yearly window is one recurrence (``每年1月1日至6月30日``).
+``届满前`` takes the period before it (``在检验合格有效期届满前一个月``); ``定期`` inside one word
+(``定期检验``, a kind of inspection) is no recurrence."""
 _DEADLINE_HINT = re.compile(
     r"\d|[一二三四五六七八九十两半]个?(?:工作日|日|天|月|年|小时|周)|每|定期|年度内|限期|期间|有效期|届满"
     r"|立即|立刻|及时|第一时间|迅速|尽快|马上|即时")
@@ -119,6 +121,8 @@ def deadlines_component(doc: Doc) -> Doc:
                 taken.update(range(m.start(), m.end()))
                 span = doc.char_span(offset + m.start(), offset + m.end(), label=kind.replace("_noyear", ""),
                                      alignment_mode="expand")
+                if span is not None and m.group(0) == "定期" and len(span) == 1 and len(span.text) > 2:
+                    continue  # 定期检验, 定期存款: one word, a kind of act, not "at regular intervals"
                 if span is not None:
                     exact = (offset + m.start(), offset + m.end())
                     if exact != (span.start_char, span.end_char):

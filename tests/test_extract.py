@@ -289,6 +289,19 @@ def test_a_period_named_relative_to_now_is_no_deadline():
     assert [(s.text, s.label_) for s in doc.spans["deadlines"]] == [("每两年", "recurring")]
 
 
+def test_periodic_inspection_is_an_act_and_a_limit_before_expiry_keeps_its_period():
+    # 特种设备安全法 第四十条: 定期检验 is one word (an inspection), 届满前 takes the month before it
+    from pipeline.nlp import get_nlp
+
+    doc = get_nlp()("特种设备使用单位应当在检验合格有效期届满前一个月向特种设备检验机构提出定期检验要求。")
+    assert [(s.text, s.label_) for s in doc.spans["deadlines"]] == [("在检验合格有效期届满前一个月", "relative")]
+    (o,) = _obligations("第四十条 未经定期检验或者检验不合格的特种设备，不得继续使用。", addressees=())
+    assert o.deadline is None
+    # 定期 before a verb is still a recurrence (特种设备安全法 第三十九条)
+    (o,) = _obligations("第三十九条 特种设备使用单位应当对其使用的特种设备进行经常性维护保养和定期自行检查。", addressees=())
+    assert (o.deadline.text, o.deadline.kind) == ("定期", "recurring")
+
+
 def test_fuyou_zhize_is_a_duty_like_fuyou_yiwu():
     # 安全生产法（2021）第二十一条 and 第六十二条: a duty that names its list, and a noun phrase
     (o,) = _obligations("第二十一条 生产经营单位的主要负责人对本单位安全生产工作负有下列职责：", addressees=())
