@@ -408,8 +408,8 @@ def subject_extent(text: str, s: int, e: int) -> int:
             continue
         if w in _wordset("level_prefix") or w in _wordset("determiner") or w.startswith("各") and len(w) > 1:
             continue  # 县级以上, 有关, 各省 (各 + a noun, one jieba word)
-        if p == "f" and k + 1 < len(toks) and toks[k + 1].word == "的":
-            continue  # 产品或者其包装上的标识: a locative before 的 stays in the noun phrase
+        if p in ("f", "ad") and k + 1 < len(toks) and toks[k + 1].word == "的":
+            continue  # 产品或者其包装上的标识, 应当公开/ad的信息: a word before 的 stays in the noun phrase
         if p == "p" and toks[k - 1].word in coord:
             continue  # 委托企业或者被委托企业
         if p == "p" and not any(_is_nominal(x) for x in toks[:k]):
@@ -658,7 +658,17 @@ def is_basis(seg: str) -> bool:
     seg = seg.strip()
     if not (starts_with(seg, "basis_opener") or starts_with(seg, "manner_opener")):
         return False
-    return not _actor_relative(seg)
+    return not (_actor_relative(seg) or _relative_after_basis(seg))
+
+
+def _relative_after_basis(seg: str) -> bool:
+    """Whether ``seg`` is ``根据/依照……规定`` and then a relative clause and its head noun
+    (``依照本法规定应当公开的信息``, ``按照国家有关规定需要备案的材料``): a noun phrase the basis
+    phrase only opens (not ``根据本办法的规定``, nor ``按照规定的程序``)."""
+    if not starts_with(seg, "basis_opener"):
+        return False
+    k, j = seg.find("规定"), seg.rfind("的")
+    return 0 < k and k + 2 < j < len(seg) - 1 and nominal_run(seg, j + 1, len(seg)) == len(seg)
 
 
 def authority_act(action: str) -> bool:
@@ -914,7 +924,10 @@ RULES: tuple[Rule, ...] = (
                   {"subject": "煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼等生产经营单位", "source": "explicit"},
                   "生产经营单位"),  # a prefix (非) inside a conjunct
           Example("根据本细则第二十七条规定被授权的单位，应当遵守下列规定：", "应当",
-                  {"subject": "被授权的单位", "condition": "根据本细则第二十七条规定", "source": "explicit"})),
+                  {"subject": "被授权的单位", "condition": "根据本细则第二十七条规定", "source": "explicit"}),
+          # the same with a thing head (constructed on that pattern): the thing keeps its relative clause
+          Example("依照本法规定应当公开的信息，应当及时、准确、完整地公开。", "应当",
+                  {"subject": "应当公开的信息", "condition": "依照本法规定", "source": "explicit"})),
          D + " 'Cases followed by a ……的NP segment'; 计量法实施细则（2022）第二十八条、第二十九条; 安全生产法 第二十八条; 认证认可条例 第七十四条; 医疗机构管理条例; "
          "the high-risk trades as safety-production notices list them (煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼)"),
     Rule("subject.activity", "subject", 36,
