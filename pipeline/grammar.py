@@ -328,8 +328,9 @@ def nominal_run(text: str, start: int = 0, end: int | None = None) -> int:
             break  # 经营者内部人员|依法举报: an adverb ends the noun phrase (jieba tags 依法 as a noun)
         elif _is_nominal(t) and w != "的":
             last_good = t.end
-        elif w in det or (w in coord and last_good) or (w == "的" and i > 0):
-            pass
+        elif w in det or (w in coord and last_good) or (w == "的" and i > 0) \
+                or last_good and w in _wordset("level_prefix"):
+            pass  # 本市各级国家机关: a level word after the owner
         elif (t.pos == "v" and i > 0 and i + 1 < len(toks) and _is_nominal(toks[i - 1]) and len(toks[i - 1].word) > 1
               and has_actor_head(toks[i - 1].word) and _is_nominal(toks[i + 1]) and not toks[i + 1].pos.startswith("v")):
             break  # 用人单位|招用劳动者, 认证机构|聘用审核员: a named actor, then its predicate and object
@@ -874,8 +875,12 @@ RULES: tuple[Rule, ...] = (
                   "个人信息处理者"),
           Example("认证委托人对认证结果有异议的，可以向认证机构提出申诉。", "可以",
                   {"subject": "认证委托人", "condition": "认证委托人对认证结果有异议的", "source": "explicit"},
-                  "认证委托人")),
-         D + " 'A known actor that opens a ……的 case'; DECISIONS-complaint 'condition includes its own subject'"),
+                  "认证委托人"),
+          Example("本市各级国家机关、事业单位、社会团体等因履行职责或者提供公共服务的需要，使用财政性资金委托他人进行"
+                  "检验检测的，应当通过政府购买服务的方式进行。", "应当",  # a level word (各级) after the owner (本市)
+                  {"subject": "本市各级国家机关、事业单位、社会团体等", "source": "explicit"})),
+         D + " 'A known actor that opens a ……的 case'; DECISIONS-complaint 'condition includes its own subject'; "
+         "上海市检验检测条例（2024）第二十一条"),
     Rule("subject.pivot", "subject", 31,
          "A statement opening with a pivotal verb (指导, 督促, 推动, 要求 …) and an actor: the actor "
          "(the pivot of 兼语句 V+X+VP) is who does the later duty.",
