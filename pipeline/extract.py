@@ -48,7 +48,7 @@ _DECISION_NOUN = re.compile(r"[\u4e00-\u9fff]{1,4}的?(?:书面)?(?:决定|通�
 _ABILITY_NOUN = re.compile(r"[\u4e00-\u9fff]{1,3}性(?=[。；;，,、）)和与及或的]|$)")
 """The rest of ``可V性`` after 可 (可追溯性, 可操作性, 可持续性): a noun of ability, closing its phrase."""
 _TARGET = re.compile(r"(?:力争)?(?:(?:到|至|于)(\d{4})年(?:(\d{1,2})月)?(?:底|末)?(?:前)?|\d{4}年\d{1,2}月(?:底|末)?前)(?=[,，])")
-_ABBREV = re.compile(r"([^\s，。；：、“”（）《》]{2,30})[（(](?:以下)?(?:简称|统称)[“\"]?([^”\"）)，,]{2,20})[”\"]?(?:[，,]下同)?[）)]")
+_ABBREV = re.compile(r"([^\s，。；：、“”（）《》]{2,30})" + g.ABBREVIATION_BRACKET)
 _COMPETENT = re.compile(r"([^，。；：、“”《》\n]{2,40})(?:" + "|".join(g.words("competence_verb"))
                         + r")[^，。；\n]{0,30}?工作")
 """``X主管全国……工作`` / ``X负责……监督管理工作``: X is the competent authority (立法技术规范:

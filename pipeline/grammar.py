@@ -651,6 +651,11 @@ def opens_adverbial(seg: str) -> bool:
     return bool(toks) and toks[0].pos == "p"
 
 
+ABBREVIATION_BRACKET = r"[（(](?:以下)?(?:简称|统称)[“\"]?([^”\"）)，,]{2,20})[”\"]?(?:[，,]下同)?[）)]"
+"""``（以下简称Y）`` / ``（以下统称Y）``, Y in group 1: the name a text defines for the phrase before it."""
+_DEFINED_NAME = re.compile(ABBREVIATION_BRACKET + "$")
+
+
 def is_basis(seg: str) -> bool:
     """A basis, purpose or manner phrase (``根据……``, ``为……``, ``本着……``), but no noun phrase
     whose relative clause the opener begins: ``为社会提供公证数据的产品质量检验机构``,
@@ -930,10 +935,16 @@ RULES: tuple[Rule, ...] = (
                   "生产经营单位"),  # a prefix (非) inside a conjunct
           Example("根据本细则第二十七条规定被授权的单位，应当遵守下列规定：", "应当",
                   {"subject": "被授权的单位", "condition": "根据本细则第二十七条规定", "source": "explicit"}),
-          # the same with a thing head (constructed on that pattern): the thing keeps its relative clause
+          # a phrase closing with the name the text defines for it: that name (not the actor of its relative clause)
+          Example("国务院认证认可监督管理部门指定的从事列入目录产品认证活动的认证机构以及与认证有关的实验室（以下简称指定的"
+                  "认证机构、实验室），应当是长期从事相关业务、无不良记录，且已经依照本条例的规定取得认可、具备从事相关"
+                  "认证活动能力的机构。", "应当", {"subject": "指定的认证机构、实验室", "source": "explicit"}),
+          Example("市场监督管理部门指定的检验机构，应当在五日内出具检验报告。", "应当",  # constructed
+                  {"subject": "检验机构", "condition": "市场监督管理部门指定的", "source": "explicit"}, "检验机构"),
+          # a basis opening a thing's relative clause (constructed on the pattern of 根据本细则第二十七条规定被授权的单位)
           Example("依照本法规定应当公开的信息，应当及时、准确、完整地公开。", "应当",
                   {"subject": "应当公开的信息", "condition": "依照本法规定", "source": "explicit"})),
-         D + " 'Cases followed by a ……的NP segment'; 计量法实施细则（2022）第二十八条、第二十九条; 安全生产法 第二十八条; 认证认可条例 第七十四条; 医疗机构管理条例; "
+         D + " 'Cases followed by a ……的NP segment'; 计量法实施细则（2022）第二十八条、第二十九条; 安全生产法 第二十八条; 认证认可条例 第三十一条、第七十四条; 医疗机构管理条例; "
          "the high-risk trades as safety-production notices list them (煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼)"),
     Rule("subject.activity", "subject", 36,
          "A single segment opening the sentence that is no case, basis or manner phrase is a thing "
@@ -1144,6 +1155,12 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
         seg = text[s:e]
         if not seg or any(kinds[i] == "other" for i in range(k)):
             break
+        m = _DEFINED_NAME.search(seg)
+        if m and m.start() >= 2:
+            # ……的认证机构以及……实验室（以下简称指定的认证机构、实验室），应当…: the text's own name for the phrase
+            cases = [i for i in range(len(segs)) if i != k]
+            cond = _span(text, segs[cases[0]][0], segs[cases[-1]][1]) if cases else None
+            return Reading(subject=(s + m.start(1), s + m.end(1)), condition=cond, rule="subject.fronted_np")
         j = seg.rfind("的")
         np_s = s + j + 1 if j >= 0 else s
         np_e = nominal_run(text, np_s, e)
@@ -1225,6 +1242,10 @@ def _actor_opening(text: str, segs, kinds, k0: int) -> Reading | None:
     rest = text[a:e]
     if rest.startswith(("的", "等")) or rest.startswith(words("coordinator")):
         return None
+    nxt = pos_tokens(rest[:12])
+    if kinds[k0] == "other" and len(nxt) > 1 and nxt[0].pos.startswith("v") and nxt[1].word == "的" \
+            and _actor_relative(re.sub(r"[（(][^（）()]*[）)]$", "", text[s:e].rstrip())):
+        return None  # 市场监督管理部门指定的检验机构，: the actor's relative clause on a later actor
     last_case = max((i for i, k in enumerate(kinds) if k == "case"), default=-1)
     if kinds[k0] == "case" or last_case >= k0:
         cs = segs[0][0] if k0 > 0 and kinds[0] == "case" else s
