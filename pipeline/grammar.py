@@ -856,6 +856,9 @@ RULES: tuple[Rule, ...] = (
                   {"subject": "个人信息处理者", "condition": "在处理个人信息前", "source": "explicit"}, "个人信息处理者"),
           Example("物业服务人根据需要可以聘请专业机构。", "可以",
                   {"subject": "物业服务人", "condition": None, "source": "explicit"}, "物业服务人"),
+          Example("劳动合同被确认无效，劳动者已付出劳动的，用人单位应当向劳动者支付劳动报酬。", "应当",
+                  {"subject": "用人单位", "condition": "劳动合同被确认无效，劳动者已付出劳动的", "source": "explicit"},
+                  "用人单位"),  # 劳动合同法 第二十八条: the 的 case covers both clauses
           Example("县级以上地方市场监督管理部门应当加强监督检查。", "应当",
                   {"subject": "县级以上地方市场监督管理部门", "condition": None, "source": "explicit"},
                   "县级以上地方市场监督管理部门"),
@@ -864,7 +867,7 @@ RULES: tuple[Rule, ...] = (
           Example("网络交易第三方平台提供者应当对入网食品经营者进行实名登记。", "应当",  # 第三方: an ordinal party
                   {"subject": "网络交易第三方平台提供者", "condition": None, "source": "explicit"},
                   "网络交易第三方平台提供者")),
-         G + " Actors; " + D + " 'locative thing-topic'; 食品安全法 第六十二条"),
+         G + " Actors; " + D + " 'locative thing-topic'; 食品安全法 第六十二条; 劳动合同法 第二十八条"),
     Rule("subject.head_relative", "subject", 22,
          "``MOD的NP`` before the trigger with a verb before 的: NP is the subject, the relative "
          "clause MOD的 is the condition (a genitive ``N的N`` stays whole).",
@@ -1013,8 +1016,11 @@ RULES: tuple[Rule, ...] = (
          (Example("未经审查，不得发布。", "不得",  # jieba's one word 未经审查 still opens with 未经
                   {"subject": "", "condition": "未经审查", "source": "none"}),
           Example("服用国家管制的精神药品或者麻醉药品的，不得驾驶机动车。", "不得",  # 服用|国家: a verb and its object
-                  {"subject": "", "source": "none"})),
-         "issue #10; 广告法 第四十六条; 道路交通安全法 第二十二条"),
+                  {"subject": "", "source": "none"}),
+          Example("已建立劳动关系，未同时订立书面劳动合同的，应当自用工之日起一个月内订立书面劳动合同。", "应当",
+                  {"subject": "", "condition": "已建立劳动关系，未同时订立书面劳动合同的", "source": "none"})),
+         "issue #10; 广告法 第四十六条; 道路交通安全法 第二十二条; 劳动合同法 第十条 (a ……的 case closes the clauses "
+         "before it too)"),
 )
 """The statement grammar, in precedence order. ``subject.*`` rules are tried in order on every
 trigger; ``recover.*`` rules fill an empty subject; ``trigger.*`` rules filter candidates."""
@@ -1281,11 +1287,18 @@ def _names_actor(text: str, s: int, e: int) -> bool:
 
 def case_condition(text: str, segs: list[tuple[int, int]]) -> tuple[int, int] | None:
     """The condition of a statement whose subject rule set none: from the first case segment to
-    the end of the last one among ``segs`` (basis and manner phrases are left out)."""
+    the end of the last one among ``segs`` (basis and manner phrases are left out), and back over
+    the clauses right before it that a ``……的`` case closes with it (``劳动合同被确认无效，劳动者已付出
+    劳动的，``; ``已建立劳动关系，未同时订立书面劳动合同的，``): no actor opens them."""
     idx = [i for i, (s, e) in enumerate(segs) if is_case(text[s:e])]
     if not idx:
         return None
-    return _span(text, segs[idx[0]][0], segs[idx[-1]][1])
+    first = idx[0]
+    if closes_case(text[segs[first][0]:segs[first][1]]) and text[segs[first][0]:segs[first][1]].rstrip().endswith("的"):
+        while first > 0 and not is_basis(text[segs[first - 1][0]:segs[first - 1][1]]) \
+                and actor_phrase(text, *_span(text, *segs[first - 1])) == _span(text, *segs[first - 1])[0]:
+            first -= 1
+    return _span(text, segs[first][0], segs[idx[-1]][1])
 
 
 def urged_actor(text: str, te: int, end: int) -> tuple[int, int] | None:
