@@ -884,6 +884,8 @@ RULES: tuple[Rule, ...] = (
           Example("认证委托人对认证结果有异议的，可以向认证机构提出申诉。", "可以",
                   {"subject": "认证委托人", "condition": "认证委托人对认证结果有异议的", "source": "explicit"},
                   "认证委托人"),
+          Example("符合条件的毕业生到养老机构就业的，可按规定享受一次性入职补贴。", "可",  # constructed: 到 opens a
+                  {"subject": "符合条件的毕业生", "source": "explicit"}),  # place adverbial; 毕业生 is a person
           Example("本市各级国家机关、事业单位、社会团体等因履行职责或者提供公共服务的需要，使用财政性资金委托他人进行"
                   "检验检测的，应当通过政府购买服务的方式进行。", "应当",  # a level word (各级) after the owner (本市)
                   {"subject": "本市各级国家机关、事业单位、社会团体等", "source": "explicit"})),
