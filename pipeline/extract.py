@@ -405,13 +405,18 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
     return found
 
 
+def _statement_start(text: str, pos: int) -> int:
+    """Offset where the statement holding ``pos`` begins: after the last 。！？ or ；before it."""
+    return max(text.rfind(ch, 0, pos) for ch in _SENT_END + "；;") + 1
+
+
 def _chained(text: str, doc, seg_s: int, ts: int) -> bool:
     """Whether the trigger at ``ts`` opens its segment (``seg_s``) after a trigger earlier in its
     sentence: the second predicate of ``应当A，不得B`` (``……应当对举报人的信息予以保密，不得将……泄露给
     ……无关的人员``), whose object may end like a case noun phrase."""
     if doc is None or text[seg_s:ts].strip():
         return False
-    sent = max(text.rfind(ch, 0, ts) for ch in _SENT_END + "；;") + 1
+    sent = _statement_start(text, ts)
     return any(sent <= t.start_char < seg_s for t in doc.group("triggers"))
 
 
@@ -445,7 +450,7 @@ def _continued_permissions(text: str, triggers: list) -> list:
         ts = span.start_char
         fs = ts if span.text == "方可" else ts - 1 if span.text == "可" and text[ts - 1:ts] == "方" else -1
         if fs >= 0:
-            sent = max(text.rfind(ch, 0, fs) for ch in _SENT_END + "；;") + 1
+            sent = _statement_start(text, fs)
             if _AFTER_STEP.search(text, sent, fs) and any(sent <= o.start_char for o in out):
                 continue
         out.append(span)
@@ -460,7 +465,7 @@ def _urgings_in_action(text: str, triggers: list) -> list:
     for span in triggers:
         if span.label_ == "encouraged":
             ts = span.start_char
-            stmt = max(text.rfind(ch, 0, ts) for ch in _SENT_END + "；;") + 1
+            stmt = _statement_start(text, ts)
             seg = max(text.rfind(ch, stmt, ts) for ch in "，,")
             if seg >= stmt and not text[seg + 1:ts].strip() and any(
                     o.label_ in ("must", "may") and stmt <= o.start_char for o in out):
