@@ -47,7 +47,7 @@ _DECISION_NOUN = re.compile(r"[\u4e00-\u9fff]{1,4}的?(?:书面)?(?:决定|通�
 """The rest of ``不予V决定`` / ``不予V通知书`` after 不予: the name of an authority's decision."""
 _ABILITY_NOUN = re.compile(r"[\u4e00-\u9fff]{1,3}性(?=[。；;，,、）)和与及或的]|$)")
 """The rest of ``可V性`` after 可 (可追溯性, 可操作性, 可持续性): a noun of ability, closing its phrase."""
-_TARGET = re.compile(r"(?:力争)?(?:(?:到|至|于)(\d{4})年(?:(\d{1,2})月)?(?:底|末)?(?:前)?|\d{4}年\d{1,2}月(?:底|末)?前)(?=[,，])")
+_TARGET = re.compile(r"(?:力争)?(?:(?:到|至|于)(\d{4})年(?:(\d{1,2})月)?(?:底|末)?(?:前)?|\d{4}年(?:\d{1,2}月(?:底|末)?|底|末)前)(?=[,，])")
 _ABBREV = re.compile(r"([^\s，。；：、“”（）《》]{2,30})" + g.ABBREVIATION_BRACKET)
 _COMPETENT = re.compile(r"([^，。；：、“”《》\n]{2,40})(?:" + "|".join(g.words("competence_verb"))
                         + r")[^，。；\n]{0,30}?工作")
@@ -388,6 +388,14 @@ def _read_paragraph(doc, ctx: _Context) -> list[_Found]:
         t = _target(text, a, b, ctx)
         if t:
             found.append(t)
+            while True:  # 到2025年，……；到2035年，……: each dated goal after a ； is a target of its own
+                semi = next((i for i in range(t.action_start, b) if text[i] in "；;" and not prot[i]), -1)
+                t2 = _target(text, semi + 1, b, ctx) if semi >= 0 else None
+                if t2 is None:
+                    break
+                t.action_end = semi
+                found.append(t2)
+                t = t2
             continue
         sent_triggers = [s for s in triggers if a <= s.start_char < b]
         if not sent_triggers and not _DATE_GOAL.search(text, a, b):
@@ -866,6 +874,9 @@ def _target(text, a, b, ctx) -> _Found | None:
     seg_end = min([i for i in range(m.end() + 1, b) if text[i] in _SEG_END] or [b])
     fs = m.end() + 1
     e = g.actor_phrase(text, fs, seg_end)
+    p = _target_predicate().search(text[fs:seg_end], 2)
+    if p and e > fs + p.start():  # 全国县级以上城市|基本建成……平台: the predicate ends any name
+        e = g.actor_phrase(text, fs, fs + p.start())
     if e > fs and not text.startswith("的", e):
         f.subject = _notice_name(text[fs:e], ctx)
         return f

@@ -95,7 +95,7 @@ examples) and gold/DECISIONS.md "Deadline" (periods, caps, retention times, 限�
 A period named relative to now (``上一年度``, ``下一年``, ``本年度``) is no time limit, nor is the day
 of a date (``6月30日``) or a length reached (``连续工作满十年的``); a yearly window is one recurrence (``每年1月1日至6月30日``).
 ``届满前`` takes the period before it (``在检验合格有效期届满前一个月``); ``定期`` inside one word
-(``定期检验``, a kind of inspection) is no recurrence."""
+(``定期检验``, a kind of inspection) is no recurrence; a start date (``自2025年1月1日起``) is no limit."""
 _DEADLINE_HINT = re.compile(
     r"\d|[一二三四五六七八九十两半]个?(?:工作日|日|天|月|年|小时|周)|每|定期|年度内|限期|期间|有效期|届满"
     r"|立即|立刻|及时|第一时间|迅速|尽快|马上|即时")
@@ -116,6 +116,10 @@ def deadlines_component(doc: Doc) -> Doc:
             for m in rx.finditer(masked):
                 if not m.group(0).strip() or (kind == "absolute" and not _is_absolute(m)):
                     continue
+                if kind.startswith("absolute") and masked[max(0, m.start() - 1):m.start()] in ("自", "从") \
+                        and _START_DATE_END.match(masked, m.end()):
+                    taken.update(range(m.start(), m.end()))
+                    continue  # 自2025年1月1日起: when a rule starts to apply, no time limit
                 if taken.intersection(range(m.start(), m.end())):
                     continue  # inside a more specific expression
                 taken.update(range(m.start(), m.end()))
@@ -131,6 +135,10 @@ def deadlines_component(doc: Doc) -> Doc:
     spans.sort(key=lambda sp: sp.start_char)
     doc.spans["deadlines"] = spans
     return doc
+
+
+_START_DATE_END = re.compile(r"(?:之日)?起(?![\d一二三四五六七八九十两半])")
+"""``起`` closing ``自<date>起`` with no period after it (``自2025年1月1日起30日内`` is a limit)."""
 
 
 def _is_absolute(m: re.Match) -> bool:

@@ -74,6 +74,19 @@ def test_targets_and_deadlines():
     assert obs[0].deadline.kind == "recurring"
 
 
+def test_each_dated_goal_of_a_sentence_is_a_target_and_a_start_date_is_no_deadline():
+    # 国办-style goals: two goals split by ；, the predicate ends the subject (not the head 平台 after it)
+    obs = _obligations("二、工作目标\n到2025年，全国县级以上城市基本建成城市运行管理服务平台；到2035年，城市运行管理服务平台全面建成。",
+                       addressees=())
+    assert [(o.trigger, o.subject, o.deadline.date) for o in obs] == [
+        ("到2025年", "全国县级以上城市", "2025-12-31"), ("到2035年", "城市运行管理服务平台", "2035-12-31")]
+    assert obs[0].action == "全国县级以上城市基本建成城市运行管理服务平台"
+    (o,) = _obligations("二、工作目标\n2025年底前，各省份完成省级平台建设。", addressees=())  # 年底前 without a month
+    assert (o.modality, o.subject, o.deadline.date) == ("target", "省份", "2025-12-31")
+    (o,) = _obligations("第五条 自2025年1月1日起，新建住宅应当全面执行绿色建筑标准。", addressees=())
+    assert o.deadline is None and o.condition == "自2025年1月1日起"
+
+
 def test_titles_and_document_numbers_are_not_deadlines():
     obs = _obligations("（二）认证机构应当按照《国家认监委关于加强认证规则管理的公告》（2025年第9号）的要求开展自查。")
     assert obs[0].deadline is None
