@@ -899,7 +899,7 @@ def _target(text, a, b, ctx) -> _Found | None:
     return f
 
 
-_DATE_GOAL = re.compile(r"(?:于|到|至)?\d{4}年(?:\d{1,2}月)?(?:底|末)?前|(?:到|至)\d{4}年(?:\d{1,2}月)?(?:底|末)?")
+_DATE_GOAL = re.compile(r"(?:于|到|至)?\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底|末)?前|(?:到|至)\d{4}年(?:\d{1,2}月)?(?:底|末)?")
 
 
 def _dated_goals(text, prot, a, b, triggers, ctx) -> list[_Found]:
@@ -917,8 +917,8 @@ def _dated_goals(text, prot, a, b, triggers, ctx) -> list[_Found]:
         for k, m in enumerate(dates):
             act_s = m.end()
             act_e = dates[k + 1].start() if k + 1 < len(dates) else e
-            if not g.pos_tokens(text[act_s:act_e].lstrip("，, ")[:8] or "的")[0].pos.startswith("v"):
-                continue  # 2019年4月底前的数据: a date modifying a noun, no goal
+            if not g.pos_tokens(text[act_s:act_e].lstrip("，, ")[:8] or "的")[0].pos.startswith(("v", "p", "d")):
+                continue  # 2019年4月底前的数据: a date modifying a noun, no goal (将/向…报送, 全面完成: goals)
             f = _Found("target", m.group(0), m.start(), m.end(), act_s, action_end=act_e, sentence=(a, b),
                        rules=["trigger.dated_goal"])
             if k == 0:

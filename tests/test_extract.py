@@ -85,6 +85,10 @@ def test_each_dated_goal_of_a_sentence_is_a_target_and_a_start_date_is_no_deadli
     assert (o.modality, o.subject, o.deadline.date) == ("target", "省份", "2025-12-31")
     (o,) = _obligations("第五条 自2025年1月1日起，新建住宅应当全面执行绿色建筑标准。", addressees=())
     assert o.deadline is None and o.condition == "自2025年1月1日起"
+    # a request of a notice with a day-dated limit and no modal: a dated goal of the body asked (请 is no name)
+    (o,) = _obligations("四、请各省级市场监管部门于2024年6月30日前将工作总结报送市场监管总局。", addressees=())
+    assert (o.modality, o.subject, o.action, o.deadline.date) == (
+        "target", "省级市场监管部门", "将工作总结报送市场监管总局", "2024-06-30")
 
 
 def test_titles_and_document_numbers_are_not_deadlines():
