@@ -417,6 +417,8 @@ def subject_extent(text: str, s: int, e: int) -> int:
             continue  # 认证依据用标准: no noun yet, so the "preposition" is part of a noun (依据)
         if p == "m" and not any(ch in _NUMERALS for ch in w):
             continue  # a mis-tagged word (整顿/m), not a number
+        if p == "m" and w.endswith(("款", "条", "项")):
+            continue  # 本条第一款规定的单位, 前两款规定的人员: a clause reference inside the noun phrase
         if p == "m" and w.startswith("第") and w.endswith(("方", "人")):
             continue  # 网络交易第三方平台提供者, 第三人: an ordinal party, part of the noun
         if w in opener or p in ("p", "d", "ad", "m", "f", "r") and w not in _wordset("determiner") \
@@ -932,6 +934,12 @@ RULES: tuple[Rule, ...] = (
                   "推荐，方可取得认可机构的认可。", "方可",
                   {"subject": "认证机构", "condition": "从事矿山、危险化学品、烟花爆竹生产经营单位安全生产综合评价的"
                    "认证机构，经国务院安全生产监督管理部门推荐", "source": "explicit"}, "认证机构"),
+          Example("前款规定以外的其他生产经营单位，从业人员超过一百人的，应当设置安全生产管理机构或者配备专职安全生产"
+                  "管理人员。", "应当",  # the case's own actor (从业人员) is not bound: the noun phrase before it is
+                  {"subject": "其他生产经营单位",
+                   "condition": "前款规定以外的其他生产经营单位，从业人员超过一百人的", "source": "explicit"}),
+          Example("前两款规定的人员，不得从事相关工作。", "不得",  # constructed: a clause reference inside the phrase
+                  {"subject": "前两款规定的人员", "condition": None, "source": "explicit"}),
           Example("任何单位或者个人，未取得《医疗机构执业许可证》，不得开展诊疗活动。", "不得",  # 未 opens a case
                   {"subject": "任何单位或者个人", "condition": "未取得《医疗机构执业许可证》", "source": "explicit"},
                   "任何单位或者个人"),
@@ -949,7 +957,7 @@ RULES: tuple[Rule, ...] = (
           # a basis opening a thing's relative clause (constructed on the pattern of 根据本细则第二十七条规定被授权的单位)
           Example("依照本法规定应当公开的信息，应当及时、准确、完整地公开。", "应当",
                   {"subject": "应当公开的信息", "condition": "依照本法规定", "source": "explicit"})),
-         D + " 'Cases followed by a ……的NP segment'; 计量法实施细则（2022）第二十八条、第二十九条; 安全生产法 第二十八条; 认证认可条例 第三十一条、第七十四条; 医疗机构管理条例; "
+         D + " 'Cases followed by a ……的NP segment'; 计量法实施细则（2022）第二十八条、第二十九条; 安全生产法 第二十四条、第二十八条; 认证认可条例 第三十一条、第七十四条; 医疗机构管理条例; "
          "the high-risk trades as safety-production notices list them (煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼)"),
     Rule("subject.activity", "subject", 36,
          "A single segment opening the sentence that is no case, basis or manner phrase is a thing "
@@ -1149,8 +1157,10 @@ def read_fronted(text: str, segs: list[tuple[int, int]], first_in_sentence: bool
             return r
         if kind != "case" or k0 > 0 and kinds[k0 - 1] == "other":
             break
-    if len(segs) > 1 and kinds[-1] == "case" and kinds[-2] == "other":
+    if len(segs) > 1 and kinds[-1] == "case" and kinds[-2] == "other" \
+            and not _actor_relative(text[slice(*_span(text, *segs[-2]))]):
         # ……发生效力，但代表人变更……的，应当…: the case right before the trigger opens with its actor
+        # (not after a noun phrase naming an actor: 前款规定以外的其他生产经营单位，从业人员超过一百人的，)
         r = _actor_opening(text, segs, kinds, len(segs) - 1)
         if r is not None and r.rule == "subject.fronted_case":
             r.condition = _span(text, *segs[-1])
