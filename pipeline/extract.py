@@ -873,16 +873,15 @@ def _target(text, a, b, ctx) -> _Found | None:
     f = _Found("target", m.group(0), s, m.end(), m.end() + 1, action_end=b, sentence=(a, b), rules=["subject.target"])
     seg_end = min([i for i in range(m.end() + 1, b) if text[i] in _SEG_END] or [b])
     fs = m.end() + 1
+    first = text[fs:seg_end]
+    p = _target_predicate().search(first, 2)
+    gs_e = fs + (p.start() if p else len(first))  # the grammatical subject ends before the predicate
     e = g.actor_phrase(text, fs, seg_end)
-    p = _target_predicate().search(text[fs:seg_end], 2)
-    if p and e > fs + p.start():  # 全国县级以上城市|基本建成……平台: the predicate ends any name
-        e = g.actor_phrase(text, fs, fs + p.start())
+    if e > gs_e:  # 全国县级以上城市|基本建成……平台: the predicate ends any name
+        e = g.actor_phrase(text, fs, gs_e)
     if e > fs and not text.startswith("的", e):
         f.subject = _notice_name(text[fs:e], ctx)
         return f
-    first = text[fs:seg_end]
-    p = _target_predicate().search(first, 2)
-    gs_e = fs + (p.start() if p else len(first))
     # an actor inside the grammatical subject is the subject (认证机构质量负责人制度全面实施 → 认证机构)
     rel = g.relative_split(text, fs, gs_e)
     for t in g.pos_tokens(text[rel:gs_e]):

@@ -1306,9 +1306,12 @@ def case_condition(text: str, segs: list[tuple[int, int]]) -> tuple[int, int] | 
     if not idx:
         return None
     first = idx[0]
-    if closes_case(text[segs[first][0]:segs[first][1]]) and text[segs[first][0]:segs[first][1]].rstrip().endswith("的"):
-        while first > 0 and not is_basis(text[segs[first - 1][0]:segs[first - 1][1]]) \
-                and actor_phrase(text, *_span(text, *segs[first - 1])) == _span(text, *segs[first - 1])[0]:
+    seg = text[segs[first][0]:segs[first][1]]
+    if closes_case(seg) and seg.rstrip().endswith("的"):
+        while first > 0:
+            s, e = _span(text, *segs[first - 1])
+            if is_basis(text[s:e]) or actor_phrase(text, s, e) > s:
+                break
             first -= 1
     return _span(text, segs[first][0], segs[idx[-1]][1])
 

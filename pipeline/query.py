@@ -172,9 +172,7 @@ def _fetch(db: sqlite_utils.Database, where: list[str], params: list, limit: int
     citations share one tuple of them (most rows of a listing name the same few).
     """
     with _gc_paused():  # thousands of acyclic rows: the cycle collector would only rescan them
-        rows = _ordered(db, _COLUMNS, where, params, limit)
-        notices = {nid: (name, title or name, number) for nid, name, title, number in in_chunks(
-            db, "select id, name, title, doc_number from notices where id in ({})", {r[0] for r in rows})}
+        rows, notices = _ordered(db, _COLUMNS, where, params, limit)
         lists: dict[str | None, tuple[str, ...]] = {None: (), "": ()}
 
         def split(value: str | None) -> tuple[str, ...]:
@@ -192,9 +190,10 @@ def _fetch(db: sqlite_utils.Database, where: list[str], params: list, limit: int
 
 
 def _ordered(db: sqlite_utils.Database, columns: str, where: list[str], params: list,
-             limit: int | None = None) -> list[tuple]:
+             limit: int | None = None) -> tuple[list[tuple], dict[str, tuple[str, str, str | None]]]:
     """Rows of ``columns`` (``o.notice_id, o.ord`` first) of the obligations matching every
-    condition in ``where``, ordered by notice name then document order, at most ``limit``.
+    condition in ``where``, ordered by notice name then document order, at most ``limit``; and
+    ``{notice id: (name, title or name, 文号)}`` of their notices.
 
     A CTE selects the matching rowids (ordered and cut in SQL only when there is a limit) and
     each row is read once by rowid; a full result is sorted in Python, by the rank of its
@@ -207,10 +206,11 @@ def _ordered(db: sqlite_utils.Database, columns: str, where: list[str], params: 
         inner = f"select o.rowid as rid from obligations o{cond}"
     rows = db.execute(f"with sel as ({inner}) select {columns} from sel join obligations o on o.rowid = sel.rid",
                       params).fetchall()
-    names = dict(in_chunks(db, "select id, name from notices where id in ({})", {r[0] for r in rows}))
-    rank = {nid: i for i, nid in enumerate(sorted(names, key=names.__getitem__))}
+    notices = {nid: (name, title or name, number) for nid, name, title, number in in_chunks(
+        db, "select id, name, title, doc_number from notices where id in ({})", {r[0] for r in rows})}
+    rank = {nid: i for i, nid in enumerate(sorted(notices, key=lambda n: notices[n][0]))}
     rows.sort(key=lambda r: (rank[r[0]], r[1]))
-    return rows
+    return rows, notices
 
 
 def in_chunks(db: sqlite_utils.Database, sql: str, values: set[str]) -> list[tuple]:
@@ -541,7 +541,7 @@ def obligations_json(db: sqlite_utils.Database, limit: int | None = None, **filt
         QueryError: as :func:`obligations`.
     """
     where, params = _obligation_filter(db, **filters)
-    rows = _ordered(db, "o.notice_id, o.ord, cast(o.row_json as blob)", where, params, limit)
+    rows, _ = _ordered(db, "o.notice_id, o.ord, cast(o.row_json as blob)", where, params, limit)
     return b"[\n" + b",\n".join([r[2] for r in rows]) + b"\n]" if rows else b"[]"
 
 

@@ -374,12 +374,10 @@ def _create_schema(db: sqlite_utils.Database, version: int) -> None:
                        f"(SELECT group_concat(key, '{LIST_SEP}') FROM (SELECT DISTINCT c.key FROM obligation_citations oc "
                        "JOIN citations c ON c.id = oc.citation_id WHERE oc.obligation_id = obligations.id ORDER BY c.key))")
         if 1 <= version < 15:  # the rows as --json prints them
-            cols = ("id", "path", "subject", "actors", "modality", "trigger", "action", "condition", "deadline_text",
-                    "deadline_kind", "deadline_date", "citation_keys", "clause_id", "actor", "subject_source")
-            got = db.execute(f"SELECT o.rowid, n.name, n.title, n.doc_number, {', '.join('o.' + c for c in cols)} "
-                             "FROM obligations o JOIN notices n ON n.id = o.notice_id").fetchall()
+            got = list(db.query("SELECT o.*, o.rowid AS rid_, n.name AS name_, n.title AS title_, "
+                                "n.doc_number AS number_ FROM obligations o JOIN notices n ON n.id = o.notice_id"))
             db.conn.executemany("UPDATE obligations SET row_json = ? WHERE rowid = ?",
-                                [(row_json(dict(zip(cols, r[4:])), r[1], r[2], r[3]), r[0]) for r in got])
+                                [(row_json(r, r["name_"], r["title_"], r["number_"]), r["rid_"]) for r in got])
         _create_views(db)  # schema 13
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     flush_fts(db)
